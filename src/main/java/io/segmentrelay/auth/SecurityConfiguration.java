@@ -1,0 +1,84 @@
+package io.segmentrelay.auth;
+
+import io.segmentrelay.system.Problems;
+import io.segmentrelay.system.Secrets;
+import io.segmentrelay.tenant.TenantStore;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two ways in: bearer tokens for the JSON APIs (stateless, no CSRF since no cookies are used),
+ * and the sandbox and health/metrics endpoints, which are open.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain apiSecurity(
+      HttpSecurity http, TenantStore tenants, Secrets secrets, JsonMapper json) throws Exception {
+    http.securityMatcher("/api/**", "/v1/**")
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .requestCache(cache -> cache.disable())
+        .addFilterBefore(
+            new BearerTokenFilter(tenants, secrets), AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers("/v1/**")
+                    .hasRole("APP")
+                    .requestMatchers(HttpMethod.POST, "/api/v1/organizations")
+                    .hasRole("OPERATOR")
+                    .anyRequest()
+                    .hasRole("ADMIN"))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(unauthorized(json)).accessDeniedHandler(forbidden(json)));
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain openEndpoints(HttpSecurity http) throws Exception {
+    http.securityMatcher("/sandbox/**", "/actuator/**", "/error")
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+    return http.build();
+  }
+
+  private static AuthenticationEntryPoint unauthorized(JsonMapper json) {
+    return (request, response, e) -> {
+      response.setStatus(401);
+      response.setHeader("WWW-Authenticate", "Bearer");
+      response.setContentType(Problems.PROBLEM_JSON.toString());
+      var problem =
+          Problems.detail(
+              HttpStatus.UNAUTHORIZED,
+              "Missing or invalid token: send Authorization: Bearer <token>",
+              List.of(new io.segmentrelay.system.FieldError("Authorization", "is missing or invalid")));
+      problem.setInstance(null);
+      json.writeValue(response.getOutputStream(), problem);
+    };
+  }
+
+  private static AccessDeniedHandler forbidden(JsonMapper json) {
+    return (request, response, e) -> {
+      response.setStatus(403);
+      response.setContentType(Problems.PROBLEM_JSON.toString());
+      json.writeValue(
+          response.getOutputStream(),
+          Problems.detail(HttpStatus.FORBIDDEN, "This token may not do that", List.of()));
+    };
+  }
+}

@@ -1,0 +1,66 @@
+package io.segmentrelay.delivery;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One track call on its way to one integration, and what happened to it.
+ *
+ * @param payload the frozen track JSON, without {@code sentAt}
+ */
+public record Delivery(
+    long seq,
+    String id,
+    String integrationId,
+    String eventId,
+    String eventType,
+    String messageId,
+    Status status,
+    String payload,
+    int attemptCount,
+    Instant nextAttemptAt,
+    String failureReason,
+    Instant createdAt,
+    Instant deliveredAt,
+    List<Attempt> attempts) {
+
+  /** Where a delivery is in its life (M). */
+  public enum Status {
+    PENDING,
+    HELD,
+    IN_FLIGHT,
+    DELIVERED,
+    FAILED,
+    DISCARDED;
+
+    public String wire() {
+      return name().toLowerCase();
+    }
+
+    public static Status fromWire(String value) {
+      return valueOf(value.toUpperCase());
+    }
+  }
+
+  /** One attempt (L6). {@code httpStatus} is null when no response came back. */
+  public record Attempt(
+      int number,
+      Instant at,
+      long durationMs,
+      Integer httpStatus,
+      String error,
+      String responseBody,
+      Instant nextAttemptAt) {}
+
+  /** A delivery to insert at ingest. */
+  public record New(
+      String id,
+      String integrationId,
+      String organizationId,
+      String eventId,
+      String eventType,
+      String messageId,
+      Status status,
+      String payload,
+      Instant createdAt) {}
+}

@@ -1,0 +1,86 @@
+package io.segmentrelay.delivery;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.segmentrelay.auth.Caller;
+import io.segmentrelay.integration.IntegrationService;
+import io.segmentrelay.system.ApiException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The delivery log of an integration (M, L6). */
+@RestController
+@RequestMapping(path = "/api/v1/integrations/{integrationId}", produces = "application/json")
+class DeliveryController {
+
+  private final IntegrationService integrations;
+  private final DeliveryStore store;
+
+  DeliveryController(IntegrationService integrations, DeliveryStore store) {
+    this.integrations = integrations;
+    this.store = store;
+  }
+
+  /** A delivery as the API shows it; {@code payload} is the frozen track JSON itself. */
+  record View(
+      String id,
+      String eventId,
+      String messageId,
+      String status,
+      @JsonRawValue String payload,
+      List<Delivery.Attempt> attempts,
+      Instant nextAttemptAt,
+      String failureReason,
+      Instant createdAt,
+      Instant deliveredAt) {
+
+    static View of(Delivery d) {
+      return new View(
+          d.id(), d.eventId(), d.messageId(), d.status().wire(), d.payload(), d.attempts(),
+          d.nextAttemptAt(), d.failureReason(), d.createdAt(), d.deliveredAt());
+    }
+  }
+
+  @GetMapping("/deliveries")
+  Map<String, List<View>> list(
+      @AuthenticationPrincipal Caller.Admin admin,
+      @PathVariable String integrationId,
+      @RequestParam(required = false) String status,
+      @RequestParam(defaultValue = "50") int limit) {
+    integrations.get(admin.organizationId(), integrationId);
+    if (limit < 1 || limit > 500) {
+      throw ApiException.invalid("limit", "must be 1–500");
+    }
+    var deliveries = store.list(integrationId, parseStatus(status), limit);
+    return Map.of("deliveries", deliveries.stream().map(View::of).toList());
+  }
+
+  @GetMapping("/deliveries/{deliveryId}")
+  View get(
+      @AuthenticationPrincipal Caller.Admin admin,
+      @PathVariable String integrationId,
+      @PathVariable String deliveryId) {
+    integrations.get(admin.organizationId(), integrationId);
+    return store.find(integrationId, deliveryId)
+        .map(View::of)
+        .orElseThrow(() -> ApiException.notFound("Delivery"));
+  }
+
+  static Delivery.Status parseStatus(String status) {
+    if (status == null || status.isBlank()) {
+      return null;
+    }
+    try {
+      return Delivery.Status.fromWire(status);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(
+          "status", "must be one of pending, held, in_flight, delivered, failed, discarded");
+    }
+  }
+}

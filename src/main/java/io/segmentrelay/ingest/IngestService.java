@@ -1,0 +1,180 @@
+package io.segmentrelay.ingest;
+
+import io.segmentrelay.auth.Caller;
+import io.segmentrelay.delivery.DeliveriesReady;
+import io.segmentrelay.delivery.Delivery;
+import io.segmentrelay.delivery.DeliveryStore;
+import io.segmentrelay.identity.Identity;
+import io.segmentrelay.identity.IdentityService;
+import io.segmentrelay.integration.Integration;
+import io.segmentrelay.integration.IntegrationStore;
+import io.segmentrelay.system.Ids;
+import io.segmentrelay.system.RelayProperties;
+import io.segmentrelay.system.Sql;
+import io.segmentrelay.track.SurveyEvent;
+import io.segmentrelay.track.TrackCall;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Accepts validated events: in one transaction, stores each new event, stitches its identity and
+ * queues one frozen track call per integration that forwards its type (E3, T3).
+ */
+@Service
+class IngestService {
+
+  private static final int ATTEMPTS = 3;
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+  private final TransactionTemplate tx;
+  private final IdentityService identity;
+  private final IntegrationStore integrations;
+  private final DeliveryStore deliveries;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final ApplicationEventPublisher publisher;
+  private final String version;
+
+  IngestService(
+      JdbcClient jdbc,
+      JdbcTemplate template,
+      TransactionTemplate tx,
+      IdentityService identity,
+      IntegrationStore integrations,
+      DeliveryStore deliveries,
+      JsonMapper json,
+      Clock clock,
+      ApplicationEventPublisher publisher,
+      RelayProperties properties) {
+    this.jdbc = jdbc;
+    this.template = template;
+    this.tx = tx;
+    this.identity = identity;
+    this.integrations = integrations;
+    this.deliveries = deliveries;
+    this.json = json;
+    this.clock = clock;
+    this.publisher = publisher;
+    this.version = properties.version();
+  }
+
+  /** What an ingest call did. */
+  record Accepted(int accepted, int duplicates, int deliveries) {}
+
+  /**
+   * Stores the events and their deliveries, all or nothing. Returns only after the commit. Two
+   * concurrent requests with the same event id race on the unique key; the loser retries and
+   * then sees the event as a duplicate.
+   */
+  Accepted accept(Caller.App app, List<SurveyEvent> events) {
+    var result = inTransaction(() -> store(app, events));
+    if (result.deliveries() > 0) {
+      publisher.publishEvent(new DeliveriesReady());
+    }
+    return result;
+  }
+
+  /** An identify call (E2), committed before it returns. */
+  Identity identify(Caller.App app, String userId, String anonymousId, ObjectNode traits) {
+    return inTransaction(
+        () -> identity.resolve(app.organizationId(), userId, anonymousId, traits));
+  }
+
+  private <T> T inTransaction(Supplier<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tx.execute(status -> work.get());
+      } catch (DataIntegrityViolationException | TransientDataAccessException e) {
+        if (attempt == ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private Accepted store(Caller.App app, List<SurveyEvent> events) {
+    var now = clock.instant();
+    var fresh = newEvents(app.appId(), events);
+    var targets = integrations.list(app.organizationId());
+    var queued = new ArrayList<Delivery.New>();
+    for (var event : fresh) {
+      var who =
+          identity.resolve(app.organizationId(), event.userId(), event.anonymousId(), event.traits());
+      for (var integration : targets) {
+        var setting = integration.events().of(event.type());
+        if (setting.enabled()) {
+          var target =
+              new TrackCall.Target(
+                  app.organizationId(), app.appId(), integration.id(), setting.name(), version);
+          var call = TrackCall.build(json, event, who, target);
+          queued.add(delivery(integration, event, call.get("messageId").asString(),
+              json.writeValueAsString(call), now));
+        }
+      }
+    }
+    insertEvents(app.appId(), fresh, now);
+    deliveries.insertAll(queued);
+    return new Accepted(events.size(), events.size() - fresh.size(), queued.size());
+  }
+
+  /** The events not yet accepted for this app, first occurrence only, in request order. */
+  private List<SurveyEvent> newEvents(String appId, List<SurveyEvent> events) {
+    var byId = new LinkedHashMap<String, SurveyEvent>();
+    events.forEach(e -> byId.putIfAbsent(e.id(), e));
+    var placeholders = String.join(", ", byId.keySet().stream().map(id -> "?").toList());
+    var params = new ArrayList<Object>();
+    params.add(appId);
+    params.addAll(byId.keySet());
+    Set<String> known =
+        new HashSet<>(
+            jdbc.sql("SELECT event_id FROM events WHERE app_id = ? AND event_id IN (" + placeholders + ")")
+                .params(params)
+                .query(String.class)
+                .list());
+    return byId.values().stream().filter(e -> !known.contains(e.id())).toList();
+  }
+
+  private void insertEvents(String appId, List<SurveyEvent> events, Instant now) {
+    template.batchUpdate(
+        "INSERT INTO events (app_id, event_id, type, occurred_at, accepted_at) VALUES (?, ?, ?, ?, ?)",
+        events,
+        500,
+        (ps, e) -> {
+          ps.setString(1, appId);
+          ps.setString(2, e.id());
+          ps.setString(3, e.type().key());
+          ps.setObject(4, Sql.ts(e.timestamp()));
+          ps.setObject(5, Sql.ts(now));
+        });
+  }
+
+  private static Delivery.New delivery(
+      Integration integration, SurveyEvent event, String messageId, String payload, Instant now) {
+    return new Delivery.New(
+        Ids.random("dlv"),
+        integration.id(),
+        integration.organizationId(),
+        event.id(),
+        event.type().key(),
+        messageId,
+        integration.paused() ? Delivery.Status.HELD : Delivery.Status.PENDING,
+        payload,
+        now);
+  }
+}

@@ -1,0 +1,65 @@
+package io.segmentrelay.system;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/** Identifiers: random public ids with a type prefix, and name-based UUIDs (v5). */
+public final class Ids {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ALPHABET =
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
+
+  private Ids() {}
+
+  /** A random id such as {@code int_3fK9…} with 22 base62 characters (about 131 bits). */
+  public static String random(String prefix) {
+    var chars = new char[22];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+    }
+    return prefix + "_" + new String(chars);
+  }
+
+  /** A random secret token: the prefix then 32 random bytes, hex. */
+  public static String token(String prefix) {
+    var bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return prefix + "_" + HexFormat.of().formatHex(bytes);
+  }
+
+  /** RFC 9562 name-based UUID, version 5 (SHA-1). */
+  public static UUID uuidV5(UUID namespace, String name) {
+    try {
+      var sha1 = MessageDigest.getInstance("SHA-1");
+      sha1.update(toBytes(namespace));
+      var hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
+      hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
+      hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
+      long msb = 0;
+      long lsb = 0;
+      for (int i = 0; i < 8; i++) {
+        msb = (msb << 8) | (hash[i] & 0xff);
+        lsb = (lsb << 8) | (hash[i + 8] & 0xff);
+      }
+      return new UUID(msb, lsb);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is part of every JDK; its absence indicates a bug", e);
+    }
+  }
+
+  private static byte[] toBytes(UUID uuid) {
+    var bytes = new byte[16];
+    long msb = uuid.getMostSignificantBits();
+    long lsb = uuid.getLeastSignificantBits();
+    for (int i = 0; i < 8; i++) {
+      bytes[i] = (byte) (msb >>> (56 - 8 * i));
+      bytes[i + 8] = (byte) (lsb >>> (56 - 8 * i));
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,58 @@
+package io.segmentrelay.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of the relay, bound from {@code relay.*} (environment: {@code RELAY_*}). Defaults
+ * are defined here and nowhere else.
+ *
+ * @param dataDir where the embedded database and generated secrets live ({@code RELAY_DATA_DIR})
+ * @param masterKey base64 of 32 bytes; encrypts write keys ({@code RELAY_MASTER_KEY})
+ * @param operatorToken creates organizations ({@code RELAY_OPERATOR_TOKEN})
+ * @param version reported to Segment as {@code context.library.version}
+ */
+@ConfigurationProperties("relay")
+public record RelayProperties(
+    @DefaultValue("./data") Path dataDir,
+    String masterKey,
+    String operatorToken,
+    @DefaultValue("dev") String version,
+    @DefaultValue Segment segment,
+    @DefaultValue Delivery delivery,
+    @DefaultValue Retention retention) {
+
+  /** @param extraEndpoints operator-allowed Segment-compatible base URLs besides Segment's own */
+  public record Segment(@DefaultValue List<String> extraEndpoints) {}
+
+  /**
+   * @param retryDelays the waits before retry 1, 2, … after a failed attempt (L3)
+   * @param pollInterval safety-net poll; ingest wakes the dispatcher at once
+   * @param leaseDuration how long a claimed delivery stays with its node before others reclaim it
+   * @param requestTimeout per request to Segment
+   * @param maxBatchEvents events per request to Segment
+   * @param maxBatchBytes bytes per request to Segment
+   * @param claimSize deliveries claimed at once per integration
+   * @param concurrencyPerIntegration requests in flight at once per integration, per node
+   */
+  public record Delivery(
+      @DefaultValue({"PT1M", "PT2M", "PT4M", "PT8M", "PT16M", "PT32M", "PT64M", "PT6H"})
+          List<Duration> retryDelays,
+      @DefaultValue("PT5S") Duration pollInterval,
+      @DefaultValue("PT2M") Duration leaseDuration,
+      @DefaultValue("PT30S") Duration requestTimeout,
+      @DefaultValue("2500") int maxBatchEvents,
+      @DefaultValue("500000") int maxBatchBytes,
+      @DefaultValue("2500") int claimSize,
+      @DefaultValue("4") int concurrencyPerIntegration,
+      @DefaultValue("true") boolean enabled) {}
+
+  /** How long finished deliveries and their attempts are kept (L8). */
+  public record Retention(
+      @DefaultValue("P7D") Duration delivered,
+      @DefaultValue("P30D") Duration failed,
+      @DefaultValue("PT1H") Duration purgeInterval) {}
+}

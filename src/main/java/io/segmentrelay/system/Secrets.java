@@ -1,0 +1,120 @@
+package io.segmentrelay.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The relay's two root secrets (P2): the master key that encrypts write keys, and the hash of the
+ * operator token. Given by the environment, or in embedded mode generated once into the data dir
+ * (files readable by the owner only), the operator token printed once at first start.
+ */
+public final class Secrets {
+
+  private static final String MASTER_KEY_FILE = "master.key";
+  private static final String OPERATOR_TOKEN_FILE = "operator-token.sha256";
+
+  private final byte[] masterKey;
+  private final String operatorTokenHash;
+
+  private Secrets(byte[] masterKey, String operatorTokenHash) {
+    this.masterKey = masterKey;
+    this.operatorTokenHash = operatorTokenHash;
+  }
+
+  public byte[] masterKey() {
+    return masterKey.clone();
+  }
+
+  /** Whether {@code token} is the operator token, compared in constant time. */
+  public boolean isOperatorToken(String token) {
+    return Hashing.matches(token, operatorTokenHash);
+  }
+
+  /**
+   * Reads the secrets from the properties or, when {@code embedded}, from (or into) the data dir.
+   *
+   * @throws IllegalStateException when a secret is missing outside embedded mode
+   */
+  public static Secrets load(RelayProperties properties, boolean embedded) {
+    byte[] masterKey =
+        properties.masterKey() != null && !properties.masterKey().isBlank()
+            ? decodeMasterKey(properties.masterKey())
+            : generatedMasterKey(properties.dataDir(), embedded);
+    String operatorHash =
+        properties.operatorToken() != null && !properties.operatorToken().isBlank()
+            ? Hashing.sha256(properties.operatorToken())
+            : generatedOperatorTokenHash(properties.dataDir(), embedded);
+    return new Secrets(masterKey, operatorHash);
+  }
+
+  private static byte[] decodeMasterKey(String base64) {
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(base64.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("RELAY_MASTER_KEY must be base64 of 32 bytes", e);
+    }
+    if (key.length != 32) {
+      throw new IllegalStateException(
+          "RELAY_MASTER_KEY must be base64 of 32 bytes, got " + key.length + " bytes");
+    }
+    return key;
+  }
+
+  private static byte[] generatedMasterKey(Path dataDir, boolean embedded) {
+    requireEmbedded(embedded, "RELAY_MASTER_KEY");
+    var file = dataDir.resolve(MASTER_KEY_FILE);
+    if (Files.exists(file)) {
+      return decodeMasterKey(read(file));
+    }
+    var key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    writeOwnerOnly(file, Base64.getEncoder().encodeToString(key));
+    return key;
+  }
+
+  private static String generatedOperatorTokenHash(Path dataDir, boolean embedded) {
+    requireEmbedded(embedded, "RELAY_OPERATOR_TOKEN");
+    var file = dataDir.resolve(OPERATOR_TOKEN_FILE);
+    if (Files.exists(file)) {
+      return read(file).trim();
+    }
+    var token = Ids.token("sro");
+    writeOwnerOnly(file, Hashing.sha256(token));
+    // Printed to the console, never to the log: this is the only time the token is shown.
+    System.out.printf(
+        "%n  Operator token (shown once; only its hash is kept in %s):%n  %s%n%n", file, token);
+    return Hashing.sha256(token);
+  }
+
+  private static void requireEmbedded(boolean embedded, String variable) {
+    if (!embedded) {
+      throw new IllegalStateException(
+          variable + " must be set when the relay runs on an external database");
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+  }
+
+  private static void writeOwnerOnly(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, content, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
+  }
+}
