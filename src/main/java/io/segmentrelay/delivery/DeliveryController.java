@@ -4,9 +4,16 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.segmentrelay.auth.Caller;
 import io.segmentrelay.integration.IntegrationService;
 import io.segmentrelay.system.ApiException;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import tools.jackson.databind.JsonNode;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,11 +27,25 @@ import org.springframework.web.bind.annotation.RestController;
 class DeliveryController {
 
   private final IntegrationService integrations;
-  private final DeliveryStore store;
+  static final Set<Delivery.Status> REPLAYABLE =
+      EnumSet.of(Delivery.Status.FAILED, Delivery.Status.DELIVERED, Delivery.Status.DISCARDED);
 
-  DeliveryController(IntegrationService integrations, DeliveryStore store) {
+  private final DeliveryStore store;
+  private final DeliveryWorker worker;
+  private final ApplicationEventPublisher publisher;
+  private final Clock clock;
+
+  DeliveryController(
+      IntegrationService integrations,
+      DeliveryStore store,
+      DeliveryWorker worker,
+      ApplicationEventPublisher publisher,
+      Clock clock) {
     this.integrations = integrations;
     this.store = store;
+    this.worker = worker;
+    this.publisher = publisher;
+    this.clock = clock;
   }
 
   /** A delivery as the API shows it; {@code payload} is the frozen track JSON itself. */
@@ -70,6 +91,47 @@ class DeliveryController {
     return store.find(integrationId, deliveryId)
         .map(View::of)
         .orElseThrow(() -> ApiException.notFound("Delivery"));
+  }
+
+  @PostMapping("/deliveries/{deliveryId}/retry")
+  View retry(
+      @AuthenticationPrincipal Caller.Admin admin,
+      @PathVariable String integrationId,
+      @PathVariable String deliveryId) {
+    var integration = integrations.get(admin.organizationId(), integrationId);
+    var delivery =
+        store.find(integrationId, deliveryId).orElseThrow(() -> ApiException.notFound("Delivery"));
+    if (!REPLAYABLE.contains(delivery.status())) {
+      throw ApiException.conflict(
+          "Only failed, delivered or discarded deliveries can be retried; this one is "
+              + delivery.status().wire());
+    }
+    store.requeue(integrationId, REPLAYABLE, deliveryId, null, null, integration.paused(),
+        clock.instant());
+    publisher.publishEvent(new DeliveriesReady());
+    return View.of(store.find(integrationId, deliveryId).orElseThrow());
+  }
+
+  @PostMapping("/replay")
+  Map<String, Integer> replay(
+      @AuthenticationPrincipal Caller.Admin admin,
+      @PathVariable String integrationId,
+      @RequestBody(required = false) JsonNode body) {
+    var integration = integrations.get(admin.organizationId(), integrationId);
+    var filter = ReplayFilter.parse(body);
+    int replayed =
+        store.requeue(integrationId, filter.statuses(), null, filter.since(), filter.until(),
+            integration.paused(), clock.instant());
+    if (replayed > 0) {
+      publisher.publishEvent(new DeliveriesReady());
+    }
+    return Map.of("replayed", replayed);
+  }
+
+  @PostMapping("/test")
+  Delivery.Attempt test(
+      @AuthenticationPrincipal Caller.Admin admin, @PathVariable String integrationId) {
+    return worker.sendTest(integrations.get(admin.organizationId(), integrationId));
   }
 
   static Delivery.Status parseStatus(String status) {

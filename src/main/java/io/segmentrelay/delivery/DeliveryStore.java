@@ -170,7 +170,7 @@ public class DeliveryStore {
     jdbc.sql(
             "SELECT delivery_seq, attempt_no, attempted_at, duration_ms, http_status, error,"
                 + " response_body, next_attempt_at FROM delivery_attempts"
-                + " WHERE delivery_seq IN (" + placeholders + ") ORDER BY delivery_seq, attempt_no")
+                + " WHERE delivery_seq IN (" + placeholders + ") ORDER BY delivery_seq, seq")
         .params(rows.stream().map(r -> (Object) r.seq()).toList())
         .query(
             rs -> {

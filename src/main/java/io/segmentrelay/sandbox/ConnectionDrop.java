@@ -1,9 +1,8 @@
 package io.segmentrelay.sandbox;
 
-import java.lang.reflect.Field;
-
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
+import java.lang.reflect.Field;
 
 /**
  * Closes a servlet request's connection without sending a response, which the Servlet API has no
@@ -12,49 +11,50 @@ import jakarta.servlet.ServletResponseWrapper;
  */
 final class ConnectionDrop {
 
-	private static final String TOMCAT_FACADE = "org.apache.catalina.connector.ResponseFacade";
+  private static final String TOMCAT_FACADE = "org.apache.catalina.connector.ResponseFacade";
 
-	private ConnectionDrop() {
-	}
+  private ConnectionDrop() {}
 
-	/**
-	 * Drops the connection of {@code response}, which must not be committed yet.
-	 *
-	 * @return true when dropped; false when the container does not allow it (nothing was done)
-	 */
-	static boolean tryDrop(ServletResponse response) {
-		ServletResponse inner = unwrap(response);
-		if (!inner.getClass().getName().equals(TOMCAT_FACADE) || inner.isCommitted()) {
-			return false;
-		}
-		try {
-			closeNow(inner);
-			return true;
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			return false;
-		}
-	}
+  /**
+   * Drops the connection of {@code response}, which must not be committed yet.
+   *
+   * @return true when dropped; false when the container does not allow it (nothing was done)
+   */
+  static boolean tryDrop(ServletResponse response) {
+    ServletResponse inner = unwrap(response);
+    if (!inner.getClass().getName().equals(TOMCAT_FACADE) || inner.isCommitted()) {
+      return false;
+    }
+    try {
+      closeNow(inner);
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException ex) {
+      return false;
+    }
+  }
 
-	private static ServletResponse unwrap(ServletResponse response) {
-		ServletResponse inner = response;
-		while (inner instanceof ServletResponseWrapper wrapper) {
-			inner = wrapper.getResponse();
-		}
-		return inner;
-	}
+  private static ServletResponse unwrap(ServletResponse response) {
+    ServletResponse inner = response;
+    while (inner instanceof ServletResponseWrapper wrapper) {
+      inner = wrapper.getResponse();
+    }
+    return inner;
+  }
 
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private static void closeNow(ServletResponse facade) throws ReflectiveOperationException {
-		Field field = facade.getClass().getDeclaredField("response");
-		field.setAccessible(true);
-		Object connectorResponse = field.get(facade);
-		Object coyoteResponse = connectorResponse.getClass().getMethod("getCoyoteResponse").invoke(connectorResponse);
-		Class actionCode = Class.forName("org.apache.coyote.ActionCode", false,
-				coyoteResponse.getClass().getClassLoader());
-		// CLOSE_NOW is what Tomcat itself uses to abort a broken response: no bytes, socket closed.
-		coyoteResponse.getClass()
-			.getMethod("action", actionCode, Object.class)
-			.invoke(coyoteResponse, Enum.valueOf(actionCode, "CLOSE_NOW"), null);
-	}
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void closeNow(ServletResponse facade) throws ReflectiveOperationException {
+    Field field = facade.getClass().getDeclaredField("response");
+    field.setAccessible(true);
+    Object connectorResponse = field.get(facade);
+    Object coyoteResponse =
+        connectorResponse.getClass().getMethod("getCoyoteResponse").invoke(connectorResponse);
+    Class actionCode =
+        Class.forName(
+            "org.apache.coyote.ActionCode", false, coyoteResponse.getClass().getClassLoader());
+    // CLOSE_NOW is what Tomcat itself uses to abort a broken response: no bytes, socket closed.
+    coyoteResponse
+        .getClass()
+        .getMethod("action", actionCode, Object.class)
+        .invoke(coyoteResponse, Enum.valueOf(actionCode, "CLOSE_NOW"), null);
+  }
 }

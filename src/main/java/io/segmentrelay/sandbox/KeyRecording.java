@@ -8,88 +8,87 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** What the sandbox recorded for one write key. Thread-safe: every access holds the lock. */
 final class KeyRecording {
 
-	/** How many request bodies are kept per key in {@link RecordMode#FULL}. */
-	static final int MAX_BODIES = 10_000;
+  /** How many request bodies are kept per key in {@link RecordMode#FULL}. */
+  static final int MAX_BODIES = 10_000;
 
-	private final RecordMode mode;
+  private final RecordMode mode;
 
-	private final Set<String> messageIds = new HashSet<>();
+  private final Set<String> messageIds = new HashSet<>();
 
-	private final List<ReceivedEvent> events = new ArrayList<>();
+  private final List<ReceivedEvent> events = new ArrayList<>();
 
-	// Bytes rather than Strings: decoding happens only when a test asks.
-	private final Deque<byte[]> bodies = new ArrayDeque<>();
+  // Bytes rather than Strings: decoding happens only when a test asks.
+  private final Deque<byte[]> bodies = new ArrayDeque<>();
 
-	private long requests;
+  private long requests;
 
-	private long eventCount;
+  private long eventCount;
 
-	private long duplicates;
+  private long duplicates;
 
-	private long faultedRequests;
+  private long faultedRequests;
 
-	KeyRecording(RecordMode mode) {
-		this.mode = mode;
-	}
+  KeyRecording(RecordMode mode) {
+    this.mode = mode;
+  }
 
-	/** Records one accepted request; returns how many of its events were duplicates. */
-	synchronized int record(List<ObjectNode> accepted, byte[] body, Instant receivedAt) {
-		int duplicated = 0;
-		for (ObjectNode event : accepted) {
-			JsonNode id = event.get("messageId");
-			if (id != null && id.isString() && !messageIds.add(id.asString())) {
-				duplicated++;
-			}
-			if (mode == RecordMode.FULL) {
-				events.add(new ReceivedEvent(event, receivedAt));
-			}
-		}
-		if (mode == RecordMode.FULL) {
-			keepBody(body);
-		}
-		requests++;
-		eventCount += accepted.size();
-		duplicates += duplicated;
-		return duplicated;
-	}
+  /** Records one accepted request; returns how many of its events were duplicates. */
+  synchronized int record(List<ObjectNode> accepted, byte[] body, Instant receivedAt) {
+    int duplicated = 0;
+    for (ObjectNode event : accepted) {
+      JsonNode id = event.get("messageId");
+      if (id != null && id.isString() && !messageIds.add(id.asString())) {
+        duplicated++;
+      }
+      if (mode == RecordMode.FULL) {
+        events.add(new ReceivedEvent(event, receivedAt));
+      }
+    }
+    if (mode == RecordMode.FULL) {
+      keepBody(body);
+    }
+    requests++;
+    eventCount += accepted.size();
+    duplicates += duplicated;
+    return duplicated;
+  }
 
-	private void keepBody(byte[] body) {
-		if (bodies.size() == MAX_BODIES) {
-			bodies.removeFirst();
-		}
-		bodies.addLast(body.clone());
-	}
+  private void keepBody(byte[] body) {
+    if (bodies.size() == MAX_BODIES) {
+      bodies.removeFirst();
+    }
+    bodies.addLast(body.clone());
+  }
 
-	synchronized void countFault() {
-		faultedRequests++;
-	}
+  synchronized void countFault() {
+    faultedRequests++;
+  }
 
-	synchronized SandboxStats stats() {
-		return new SandboxStats(requests, eventCount, duplicates, faultedRequests);
-	}
+  synchronized SandboxStats stats() {
+    return new SandboxStats(requests, eventCount, duplicates, faultedRequests);
+  }
 
-	synchronized List<ReceivedEvent> events() {
-		return List.copyOf(events);
-	}
+  synchronized List<ReceivedEvent> events() {
+    return List.copyOf(events);
+  }
 
-	synchronized List<String> bodies() {
-		return bodies.stream().map(body -> new String(body, StandardCharsets.UTF_8)).toList();
-	}
+  synchronized List<String> bodies() {
+    return bodies.stream().map(body -> new String(body, StandardCharsets.UTF_8)).toList();
+  }
 
-	synchronized void clear() {
-		messageIds.clear();
-		events.clear();
-		bodies.clear();
-		requests = 0;
-		eventCount = 0;
-		duplicates = 0;
-		faultedRequests = 0;
-	}
+  synchronized void clear() {
+    messageIds.clear();
+    events.clear();
+    bodies.clear();
+    requests = 0;
+    eventCount = 0;
+    duplicates = 0;
+    faultedRequests = 0;
+  }
 }

@@ -1,9 +1,6 @@
 package io.segmentrelay.sandbox;
 
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,19 +14,18 @@ import tools.jackson.databind.node.ObjectNode;
  */
 record ParsedRequest(List<ObjectNode> events, String bodyWriteKey, String error) {
 
-	static ParsedRequest malformed(String error) {
-		return new ParsedRequest(List.of(), null, error);
-	}
+  static ParsedRequest malformed(String error) {
+    return new ParsedRequest(List.of(), null, error);
+  }
 
-	/** The string messageIds of the events, used to match messageId-scoped faults. */
-	Set<String> messageIds() {
-		Set<String> ids = new LinkedHashSet<>();
-		for (ObjectNode event : events) {
-			JsonNode id = event.get("messageId");
-			if (id != null && id.isString()) {
-				ids.add(id.asString());
-			}
-		}
-		return ids;
-	}
+  /** Whether an event carries {@code messageId}; used to match messageId-scoped faults. */
+  boolean hasMessageId(String messageId) {
+    for (ObjectNode event : events) {
+      JsonNode id = event.get("messageId");
+      if (id != null && id.isString() && id.asString().equals(messageId)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

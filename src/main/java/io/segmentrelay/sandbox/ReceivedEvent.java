@@ -1,7 +1,6 @@
 package io.segmentrelay.sandbox;
 
 import java.time.Instant;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -11,5 +10,4 @@ import tools.jackson.databind.JsonNode;
  *     missing); treat it as read-only
  * @param receivedAt when the request carrying it was received, read from the sandbox's clock
  */
-public record ReceivedEvent(JsonNode event, Instant receivedAt) {
-}
+public record ReceivedEvent(JsonNode event, Instant receivedAt) {}

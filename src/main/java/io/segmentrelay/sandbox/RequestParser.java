@@ -2,7 +2,6 @@ package io.segmentrelay.sandbox;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,53 +10,56 @@ import tools.jackson.databind.node.ObjectNode;
 /** Reads a Segment request body into its events, checking only its overall shape. */
 final class RequestParser {
 
-	/** Segment's limit for one request body: 500 KB. */
-	static final int MAX_BODY_BYTES = 512_000;
+  /** Segment's limit for one request body: 500 KB. */
+  static final int MAX_BODY_BYTES = 512_000;
 
-	private final JsonMapper mapper;
+  private final JsonMapper mapper;
 
-	RequestParser(JsonMapper mapper) {
-		this.mapper = mapper;
-	}
+  RequestParser(JsonMapper mapper) {
+    this.mapper = mapper;
+  }
 
-	ParsedRequest parse(RequestKind kind, byte[] body) {
-		if (body.length > MAX_BODY_BYTES) {
-			return ParsedRequest.malformed("request body is larger than 500 KB (" + MAX_BODY_BYTES + " bytes)");
-		}
-		JsonNode root;
-		try {
-			root = mapper.readTree(body);
-		}
-		catch (JacksonException ex) {
-			return ParsedRequest.malformed("malformed JSON: " + ex.getOriginalMessage());
-		}
-		if (root == null || !root.isObject()) {
-			return ParsedRequest.malformed("request body must be a JSON object");
-		}
-		String bodyWriteKey = root.path("writeKey").isString() ? root.path("writeKey").asString() : null;
-		return (kind == RequestKind.TRACK) ? single((ObjectNode) root, bodyWriteKey) : batch(root, bodyWriteKey);
-	}
+  ParsedRequest parse(RequestKind kind, byte[] body) {
+    if (body.length > MAX_BODY_BYTES) {
+      return ParsedRequest.malformed(
+          "request body is larger than 500 KB (" + MAX_BODY_BYTES + " bytes)");
+    }
+    JsonNode root;
+    try {
+      root = mapper.readTree(body);
+    } catch (JacksonException ex) {
+      return ParsedRequest.malformed("malformed JSON: " + ex.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      return ParsedRequest.malformed("request body must be a JSON object");
+    }
+    String bodyWriteKey =
+        root.path("writeKey").isString() ? root.path("writeKey").asString() : null;
+    return (kind == RequestKind.TRACK)
+        ? single((ObjectNode) root, bodyWriteKey)
+        : batch(root, bodyWriteKey);
+  }
 
-	private static ParsedRequest single(ObjectNode event, String bodyWriteKey) {
-		// The endpoint implies the type; recording it keeps recorded events uniform across endpoints.
-		if (!event.has("type")) {
-			event.put("type", "track");
-		}
-		return new ParsedRequest(List.of(event), bodyWriteKey, null);
-	}
+  private static ParsedRequest single(ObjectNode event, String bodyWriteKey) {
+    // The endpoint implies the type; recording it keeps recorded events uniform across endpoints.
+    if (!event.has("type")) {
+      event.put("type", "track");
+    }
+    return new ParsedRequest(List.of(event), bodyWriteKey, null);
+  }
 
-	private static ParsedRequest batch(JsonNode root, String bodyWriteKey) {
-		JsonNode batch = root.get("batch");
-		if (batch == null || !batch.isArray()) {
-			return ParsedRequest.malformed("batch must be an array of events");
-		}
-		List<ObjectNode> events = new ArrayList<>(batch.size());
-		for (int i = 0; i < batch.size(); i++) {
-			if (!batch.get(i).isObject()) {
-				return ParsedRequest.malformed("batch[" + i + "] must be a JSON object");
-			}
-			events.add((ObjectNode) batch.get(i));
-		}
-		return new ParsedRequest(List.copyOf(events), bodyWriteKey, null);
-	}
+  private static ParsedRequest batch(JsonNode root, String bodyWriteKey) {
+    JsonNode batch = root.get("batch");
+    if (batch == null || !batch.isArray()) {
+      return ParsedRequest.malformed("batch must be an array of events");
+    }
+    List<ObjectNode> events = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      if (!batch.get(i).isObject()) {
+        return ParsedRequest.malformed("batch[" + i + "] must be a JSON object");
+      }
+      events.add((ObjectNode) batch.get(i));
+    }
+    return new ParsedRequest(List.copyOf(events), bodyWriteKey, null);
+  }
 }

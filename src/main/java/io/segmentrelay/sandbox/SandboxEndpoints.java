@@ -1,7 +1,6 @@
 package io.segmentrelay.sandbox;
 
 import java.util.Map;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,149 +13,161 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class SandboxEndpoints {
 
-	private final SandboxReceiver receiver;
+  /**
+   * The most either HTTP layer reads of a body: far above Segment's 500 KB (so oversized batches
+   * still get Segment's 400) but bounded, so one request cannot exhaust memory.
+   */
+  static final int MAX_READ_BYTES = 16 * 1024 * 1024;
 
-	private final JsonMapper mapper = SandboxReceiver.mapper();
+  private final SandboxReceiver receiver;
 
-	SandboxEndpoints(SandboxReceiver receiver) {
-		this.receiver = receiver;
-	}
+  private final JsonMapper mapper = SandboxReceiver.mapper();
 
-	SandboxReceiver receiver() {
-		return receiver;
-	}
+  SandboxEndpoints(SandboxReceiver receiver) {
+    this.receiver = receiver;
+  }
 
-	/** {@code POST /v1/batch|track|import}. */
-	SandboxResponse ingest(String kind, String authorization, byte[] body) {
-		return receiver.handle(kind, authorization, body);
-	}
+  SandboxReceiver receiver() {
+    return receiver;
+  }
 
-	/** {@code GET /events?writeKey=…}: what was accepted for one key. */
-	SandboxResponse events(String writeKey) {
-		if (writeKey == null || writeKey.isBlank()) {
-			return error(400, "the writeKey query parameter is required");
-		}
-		if (!receiver.writeKeys().contains(writeKey)) {
-			return error(404, "unknown write key");
-		}
-		ObjectNode view = mapper.createObjectNode().put("writeKey", writeKey);
-		ArrayNode events = view.putArray("events");
-		receiver.events(writeKey).forEach(events::add);
-		SandboxStats stats = receiver.stats(writeKey);
-		view.put("requests", stats.requests())
-			.put("eventCount", stats.events())
-			.put("duplicates", stats.duplicates())
-			.put("faultedRequests", stats.faultedRequests())
-			.put("recordMode", receiver.recordMode().name());
-		return ok(view);
-	}
+  /** {@code POST /v1/batch|track|import}. */
+  SandboxResponse ingest(String kind, String authorization, byte[] body) {
+    return receiver.handle(kind, authorization, body);
+  }
 
-	/** {@code GET /stats}: counters of every key, the total and the faults in force. */
-	SandboxResponse stats() {
-		ObjectNode view = mapper.createObjectNode()
-			.put("totalEvents", receiver.totalEvents())
-			.put("recordMode", receiver.recordMode().name());
-		ObjectNode keys = view.putObject("writeKeys");
-		for (Map.Entry<String, SandboxStats> entry : receiver.allStats().entrySet()) {
-			keys.set(entry.getKey(), statsNode(entry.getValue()));
-		}
-		ArrayNode faults = view.putArray("faults");
-		receiver.faults().forEach(rule -> faults.add(faultNode(rule)));
-		return ok(view);
-	}
+  /** {@code GET /events?writeKey=…}: what was accepted for one key. */
+  SandboxResponse events(String writeKey) {
+    if (writeKey == null || writeKey.isBlank()) {
+      return error(400, "the writeKey query parameter is required");
+    }
+    if (!receiver.writeKeys().contains(writeKey)) {
+      return error(404, "unknown write key");
+    }
+    ObjectNode view = mapper.createObjectNode().put("writeKey", writeKey);
+    ArrayNode events = view.putArray("events");
+    receiver.events(writeKey).forEach(events::add);
+    SandboxStats stats = receiver.stats(writeKey);
+    view.put("requests", stats.requests())
+        .put("eventCount", stats.events())
+        .put("duplicates", stats.duplicates())
+        .put("faultedRequests", stats.faultedRequests())
+        .put("recordMode", receiver.recordMode().name());
+    return ok(view);
+  }
 
-	/** {@code POST /write-keys} with {@code {"writeKey":"…"}}. */
-	SandboxResponse registerWriteKey(byte[] body) {
-		JsonNode json = readObject(body);
-		JsonNode key = (json == null) ? null : json.get("writeKey");
-		if (key == null || !key.isString() || key.asString().isBlank()) {
-			return error(400, "body must be {\"writeKey\":\"…\"} with a non-blank key");
-		}
-		receiver.registerWriteKey(key.asString());
-		return ok(mapper.createObjectNode().put("writeKey", key.asString()).put("registered", true));
-	}
+  /** {@code GET /stats}: counters of every key, the total and the faults in force. */
+  SandboxResponse stats() {
+    ObjectNode view =
+        mapper
+            .createObjectNode()
+            .put("totalEvents", receiver.totalEvents())
+            .put("recordMode", receiver.recordMode().name());
+    ObjectNode keys = view.putObject("writeKeys");
+    for (Map.Entry<String, SandboxStats> entry : receiver.allStats().entrySet()) {
+      keys.set(entry.getKey(), statsNode(entry.getValue()));
+    }
+    ArrayNode faults = view.putArray("faults");
+    receiver.faults().forEach(rule -> faults.add(faultNode(rule)));
+    return ok(view);
+  }
 
-	/** {@code POST /faults} with a {@link FaultRule} as JSON. */
-	SandboxResponse addFault(byte[] body) {
-		JsonNode json = readObject(body);
-		if (json == null) {
-			return error(400, "body must be a fault rule as a JSON object");
-		}
-		try {
-			FaultRule rule = FaultRule.fromJson(json);
-			receiver.addFault(rule);
-			return ok(mapper.createObjectNode().set("fault", faultNode(rule)));
-		}
-		catch (IllegalArgumentException ex) {
-			return error(400, ex.getMessage());
-		}
-	}
+  /** {@code POST /write-keys} with {@code {"writeKey":"…"}}. */
+  SandboxResponse registerWriteKey(byte[] body) {
+    JsonNode json = readObject(body);
+    JsonNode key = (json == null) ? null : json.get("writeKey");
+    if (key == null || !key.isString() || key.asString().isBlank()) {
+      return error(400, "body must be {\"writeKey\":\"…\"} with a non-blank key");
+    }
+    receiver.registerWriteKey(key.asString());
+    return ok(mapper.createObjectNode().put("writeKey", key.asString()).put("registered", true));
+  }
 
-	/** {@code DELETE /faults}. */
-	SandboxResponse clearFaults() {
-		receiver.clearFaults();
-		return ok(mapper.createObjectNode().put("cleared", true));
-	}
+  /** {@code POST /faults} with a {@link FaultRule} as JSON. */
+  SandboxResponse addFault(byte[] body) {
+    JsonNode json = readObject(body);
+    if (json == null) {
+      return error(400, "body must be a fault rule as a JSON object");
+    }
+    try {
+      FaultRule rule = FaultRule.fromJson(json);
+      receiver.addFault(rule);
+      return ok(mapper.createObjectNode().set("fault", faultNode(rule)));
+    } catch (IllegalArgumentException ex) {
+      return error(400, ex.getMessage());
+    }
+  }
 
-	/** {@code DELETE /events}: forget what was recorded. */
-	SandboxResponse reset() {
-		receiver.reset();
-		return ok(mapper.createObjectNode().put("reset", true));
-	}
+  /** {@code DELETE /faults}. */
+  SandboxResponse clearFaults() {
+    receiver.clearFaults();
+    return ok(mapper.createObjectNode().put("cleared", true));
+  }
 
-	/** The answer for a path or method the sandbox does not serve. */
-	SandboxResponse notFound() {
-		return error(404, "no such sandbox endpoint");
-	}
+  /** {@code DELETE /events}: forget what was recorded. */
+  SandboxResponse reset() {
+    receiver.reset();
+    return ok(mapper.createObjectNode().put("reset", true));
+  }
 
-	private JsonNode readObject(byte[] body) {
-		try {
-			JsonNode json = mapper.readTree(body);
-			return (json != null && json.isObject()) ? json : null;
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-	}
+  /** The answer for a body over {@link #MAX_READ_BYTES}. */
+  SandboxResponse tooLarge() {
+    return error(413, "request body is larger than " + MAX_READ_BYTES + " bytes");
+  }
 
-	private ObjectNode statsNode(SandboxStats stats) {
-		return mapper.createObjectNode()
-			.put("requests", stats.requests())
-			.put("events", stats.events())
-			.put("duplicates", stats.duplicates())
-			.put("faultedRequests", stats.faultedRequests());
-	}
+  /** The answer for a path or method the sandbox does not serve. */
+  SandboxResponse notFound() {
+    return error(404, "no such sandbox endpoint");
+  }
 
-	private ObjectNode faultNode(FaultRule rule) {
-		ObjectNode node = mapper.createObjectNode();
-		if (rule.status() != 0) {
-			node.put("status", rule.status());
-		}
-		putIfPresent(node, "retryAfter", rule.retryAfter());
-		if (rule.latencyMs() != 0) {
-			node.put("latencyMs", rule.latencyMs());
-		}
-		if (rule.drop()) {
-			node.put("drop", true);
-		}
-		node.put("times", rule.times());
-		putIfPresent(node, "writeKey", rule.writeKey());
-		putIfPresent(node, "messageId", rule.messageId());
-		return node;
-	}
+  private JsonNode readObject(byte[] body) {
+    try {
+      JsonNode json = mapper.readTree(body);
+      return (json != null && json.isObject()) ? json : null;
+    } catch (JacksonException ex) {
+      return null;
+    }
+  }
 
-	private static void putIfPresent(ObjectNode node, String name, String value) {
-		if (value != null) {
-			node.put(name, value);
-		}
-	}
+  private ObjectNode statsNode(SandboxStats stats) {
+    return mapper
+        .createObjectNode()
+        .put("requests", stats.requests())
+        .put("events", stats.events())
+        .put("duplicates", stats.duplicates())
+        .put("faultedRequests", stats.faultedRequests());
+  }
 
-	private SandboxResponse ok(JsonNode body) {
-		return SandboxResponse.json(200, mapper.writeValueAsString(body));
-	}
+  private ObjectNode faultNode(FaultRule rule) {
+    ObjectNode node = mapper.createObjectNode();
+    if (rule.status() != 0) {
+      node.put("status", rule.status());
+    }
+    putIfPresent(node, "retryAfter", rule.retryAfter());
+    if (rule.latencyMs() != 0) {
+      node.put("latencyMs", rule.latencyMs());
+    }
+    if (rule.drop()) {
+      node.put("drop", true);
+    }
+    node.put("times", rule.times());
+    putIfPresent(node, "writeKey", rule.writeKey());
+    putIfPresent(node, "messageId", rule.messageId());
+    return node;
+  }
 
-	private SandboxResponse error(int status, String message) {
-		ObjectNode body = mapper.createObjectNode().put("success", false).put("message", message);
-		return SandboxResponse.json(status, mapper.writeValueAsString(body));
-	}
+  private static void putIfPresent(ObjectNode node, String name, String value) {
+    if (value != null) {
+      node.put(name, value);
+    }
+  }
+
+  private SandboxResponse ok(JsonNode body) {
+    return SandboxResponse.json(200, mapper.writeValueAsString(body));
+  }
+
+  private SandboxResponse error(int status, String message) {
+    ObjectNode body = mapper.createObjectNode().put("success", false).put("message", message);
+    return SandboxResponse.json(status, mapper.writeValueAsString(body));
+  }
 }

@@ -10,16 +10,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A local stand-in for Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track},
- * {@code /v1/import}): validates requests like Segment, records what it accepts per write key and
- * injects faults on request. Plain Java and thread-safe; {@link SandboxServer} and the relay's
- * {@code /sandbox} endpoints put HTTP around it.
+ * A local stand-in for Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track}, {@code
+ * /v1/import}): validates requests like Segment, records what it accepts per write key and injects
+ * faults on request. Plain Java and thread-safe; {@link SandboxServer} and the relay's {@code
+ * /sandbox} endpoints put HTTP around it.
  *
  * <p>Unlike Segment, which answers 200 to any write key, the sandbox knows its write keys and
  * answers 401 to others. A request is all-or-nothing: one invalid event rejects the whole request
@@ -27,168 +26,179 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class SandboxReceiver {
 
-	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-	private final Map<String, KeyRecording> recordings = new ConcurrentHashMap<>();
+  private final Map<String, KeyRecording> recordings = new ConcurrentHashMap<>();
 
-	private final FaultBook faults = new FaultBook();
+  private final FaultBook faults = new FaultBook();
 
-	private final LongAdder totalEvents = new LongAdder();
+  private final LongAdder totalEvents = new LongAdder();
 
-	private final RequestParser parser = new RequestParser(MAPPER);
+  private final RequestParser parser = new RequestParser(MAPPER);
 
-	private final EventRules rules = new EventRules(MAPPER);
+  private final EventRules rules = new EventRules(MAPPER);
 
-	private final RecordMode mode;
+  private final RecordMode mode;
 
-	private final Clock clock;
+  private final Clock clock;
 
-	/**
-	 * @param writeKeys the write keys accepted from the start (more can be registered later)
-	 * @param mode how much to keep of what is accepted
-	 * @param clock where receipt times come from
-	 */
-	public SandboxReceiver(Collection<String> writeKeys, RecordMode mode, Clock clock) {
-		this.mode = Objects.requireNonNull(mode, "mode");
-		this.clock = Objects.requireNonNull(clock, "clock");
-		writeKeys.forEach(this::registerWriteKey);
-	}
+  /**
+   * @param writeKeys the write keys accepted from the start (more can be registered later)
+   * @param mode how much to keep of what is accepted
+   * @param clock where receipt times come from
+   */
+  public SandboxReceiver(Collection<String> writeKeys, RecordMode mode, Clock clock) {
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    writeKeys.forEach(this::registerWriteKey);
+  }
 
-	/** A receiver recording everything, on the system clock, that knows {@code writeKeys}. */
-	public static SandboxReceiver withWriteKeys(String... writeKeys) {
-		return new SandboxReceiver(List.of(writeKeys), RecordMode.FULL, Clock.systemUTC());
-	}
+  /** A receiver recording everything, on the system clock, that knows {@code writeKeys}. */
+  public static SandboxReceiver withWriteKeys(String... writeKeys) {
+    return new SandboxReceiver(List.of(writeKeys), RecordMode.FULL, Clock.systemUTC());
+  }
 
-	/**
-	 * Handles one request to a Segment endpoint.
-	 *
-	 * @param kind {@code "batch"}, {@code "track"} or {@code "import"}
-	 * @param authorization the Authorization header, or null
-	 * @param body the raw request body
-	 * @return what to answer; the caller applies its latency and drop flag
-	 */
-	public SandboxResponse handle(String kind, String authorization, byte[] body) {
-		RequestKind requestKind = RequestKind.of(kind);
-		ParsedRequest request = parser.parse(requestKind, body);
-		String writeKey = WriteKeys.resolve(authorization, request.bodyWriteKey());
-		FaultRule fault = faults.take(writeKey, request.messageIds());
-		if (fault != null && fault.rejects()) {
-			return faulted(writeKey, fault);
-		}
-		SandboxResponse answer = answer(requestKind, writeKey, request, body);
-		return (fault == null) ? answer : answer.withLatency(fault.latency());
-	}
+  /**
+   * Handles one request to a Segment endpoint.
+   *
+   * @param kind {@code "batch"}, {@code "track"} or {@code "import"}
+   * @param authorization the Authorization header, or null
+   * @param body the raw request body
+   * @return what to answer; the caller applies its latency and drop flag
+   */
+  public SandboxResponse handle(String kind, String authorization, byte[] body) {
+    RequestKind requestKind = RequestKind.of(kind);
+    ParsedRequest request = parser.parse(requestKind, body);
+    String writeKey = WriteKeys.resolve(authorization, request.bodyWriteKey());
+    FaultRule fault = faults.take(writeKey, request);
+    if (fault != null && fault.rejects()) {
+      return faulted(writeKey, fault);
+    }
+    SandboxResponse answer = answer(requestKind, writeKey, request, body);
+    return (fault == null) ? answer : answer.withLatency(fault.latency());
+  }
 
-	private SandboxResponse answer(RequestKind kind, String writeKey, ParsedRequest request, byte[] body) {
-		if (request.error() != null) {
-			return error(400, "invalid_request", request.error());
-		}
-		KeyRecording recording = (writeKey == null) ? null : recordings.get(writeKey);
-		if (recording == null) {
-			return error(401, "unauthorized", (writeKey == null) ? "missing write key" : "unknown write key");
-		}
-		String violation = rules.firstViolation(kind, request.events());
-		if (violation != null) {
-			return error(400, "invalid_request", violation);
-		}
-		recording.record(request.events(), body, clock.instant());
-		totalEvents.add(request.events().size());
-		return SandboxResponse.json(200, "{\"success\":true}");
-	}
+  private SandboxResponse answer(
+      RequestKind kind, String writeKey, ParsedRequest request, byte[] body) {
+    if (request.error() != null) {
+      return error(400, "invalid_request", request.error());
+    }
+    KeyRecording recording = (writeKey == null) ? null : recordings.get(writeKey);
+    if (recording == null) {
+      return error(
+          401, "unauthorized", (writeKey == null) ? "missing write key" : "unknown write key");
+    }
+    String violation = rules.firstViolation(kind, request.events());
+    if (violation != null) {
+      return error(400, "invalid_request", violation);
+    }
+    recording.record(request.events(), body, clock.instant());
+    totalEvents.add(request.events().size());
+    return SandboxResponse.json(200, "{\"success\":true}");
+  }
 
-	private SandboxResponse faulted(String writeKey, FaultRule fault) {
-		KeyRecording recording = (writeKey == null) ? null : recordings.get(writeKey);
-		if (recording != null) {
-			recording.countFault();
-		}
-		if (fault.drop()) {
-			return SandboxResponse.dropped().withLatency(fault.latency());
-		}
-		SandboxResponse answer = error(fault.status(), "injected_fault", "fault injected by the sandbox")
-			.withLatency(fault.latency());
-		return (fault.retryAfter() == null) ? answer : answer.withHeader("Retry-After", fault.retryAfter());
-	}
+  private SandboxResponse faulted(String writeKey, FaultRule fault) {
+    KeyRecording recording = (writeKey == null) ? null : recordings.get(writeKey);
+    if (recording != null) {
+      recording.countFault();
+    }
+    if (fault.drop()) {
+      return SandboxResponse.dropped().withLatency(fault.latency());
+    }
+    SandboxResponse answer =
+        error(fault.status(), "injected_fault", "fault injected by the sandbox")
+            .withLatency(fault.latency());
+    return (fault.retryAfter() == null)
+        ? answer
+        : answer.withHeader("Retry-After", fault.retryAfter());
+  }
 
-	private static SandboxResponse error(int status, String code, String message) {
-		ObjectNode body = MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message);
-		return SandboxResponse.json(status, MAPPER.writeValueAsString(body));
-	}
+  private static SandboxResponse error(int status, String code, String message) {
+    ObjectNode body =
+        MAPPER.createObjectNode().put("success", false).put("code", code).put("message", message);
+    return SandboxResponse.json(status, MAPPER.writeValueAsString(body));
+  }
 
-	/** Adds a fault rule after the ones already in force. */
-	public void addFault(FaultRule rule) {
-		faults.add(Objects.requireNonNull(rule, "rule"));
-	}
+  /** Adds a fault rule after the ones already in force. */
+  public void addFault(FaultRule rule) {
+    faults.add(Objects.requireNonNull(rule, "rule"));
+  }
 
-	/** Removes every fault rule. */
-	public void clearFaults() {
-		faults.clear();
-	}
+  /** Removes every fault rule. */
+  public void clearFaults() {
+    faults.clear();
+  }
 
-	/** The fault rules in force, in the order they are tried (with their original {@code times}). */
-	public List<FaultRule> faults() {
-		return faults.rules();
-	}
+  /** The fault rules in force, in the order they are tried (with their original {@code times}). */
+  public List<FaultRule> faults() {
+    return faults.rules();
+  }
 
-	/** Makes {@code writeKey} known, so that requests for it are accepted. Idempotent. */
-	public void registerWriteKey(String writeKey) {
-		if (writeKey == null || writeKey.isBlank()) {
-			throw new IllegalArgumentException("writeKey must not be blank");
-		}
-		recordings.computeIfAbsent(writeKey, key -> new KeyRecording(mode));
-	}
+  /** Makes {@code writeKey} known, so that requests for it are accepted. Idempotent. */
+  public void registerWriteKey(String writeKey) {
+    if (writeKey == null || writeKey.isBlank()) {
+      throw new IllegalArgumentException("writeKey must not be blank");
+    }
+    recordings.computeIfAbsent(writeKey, key -> new KeyRecording(mode));
+  }
 
-	/** The known write keys, sorted. */
-	public Set<String> writeKeys() {
-		return new TreeSet<>(recordings.keySet());
-	}
+  /** The known write keys, sorted. */
+  public Set<String> writeKeys() {
+    return new TreeSet<>(recordings.keySet());
+  }
 
-	/** The accepted events for {@code writeKey} in arrival order (empty in {@link RecordMode#COUNTS}). */
-	public List<JsonNode> events(String writeKey) {
-		return receivedEvents(writeKey).stream().map(ReceivedEvent::event).toList();
-	}
+  /**
+   * The accepted events for {@code writeKey} in arrival order (empty in {@link RecordMode#COUNTS}).
+   */
+  public List<JsonNode> events(String writeKey) {
+    return receivedEvents(writeKey).stream().map(ReceivedEvent::event).toList();
+  }
 
-	/** The accepted events for {@code writeKey} with their receipt times, in arrival order. */
-	public List<ReceivedEvent> receivedEvents(String writeKey) {
-		KeyRecording recording = recordings.get(writeKey);
-		return (recording == null) ? List.of() : recording.events();
-	}
+  /** The accepted events for {@code writeKey} with their receipt times, in arrival order. */
+  public List<ReceivedEvent> receivedEvents(String writeKey) {
+    KeyRecording recording = recordings.get(writeKey);
+    return (recording == null) ? List.of() : recording.events();
+  }
 
-	/** The raw bodies of the last accepted requests for {@code writeKey} (at most 10,000), oldest first. */
-	public List<String> requestBodies(String writeKey) {
-		KeyRecording recording = recordings.get(writeKey);
-		return (recording == null) ? List.of() : recording.bodies();
-	}
+  /**
+   * The raw bodies of the last accepted requests for {@code writeKey} (at most 10,000), oldest
+   * first.
+   */
+  public List<String> requestBodies(String writeKey) {
+    KeyRecording recording = recordings.get(writeKey);
+    return (recording == null) ? List.of() : recording.bodies();
+  }
 
-	/** The counters of {@code writeKey}; all zero for a key that is not known. */
-	public SandboxStats stats(String writeKey) {
-		KeyRecording recording = recordings.get(writeKey);
-		return (recording == null) ? SandboxStats.EMPTY : recording.stats();
-	}
+  /** The counters of {@code writeKey}; all zero for a key that is not known. */
+  public SandboxStats stats(String writeKey) {
+    KeyRecording recording = recordings.get(writeKey);
+    return (recording == null) ? SandboxStats.EMPTY : recording.stats();
+  }
 
-	/** The counters of every known write key, sorted by key. */
-	public Map<String, SandboxStats> allStats() {
-		Map<String, SandboxStats> all = new TreeMap<>();
-		recordings.forEach((key, recording) -> all.put(key, recording.stats()));
-		return all;
-	}
+  /** The counters of every known write key, sorted by key. */
+  public Map<String, SandboxStats> allStats() {
+    Map<String, SandboxStats> all = new TreeMap<>();
+    recordings.forEach((key, recording) -> all.put(key, recording.stats()));
+    return all;
+  }
 
-	/** How many events were accepted across all write keys since the last {@link #reset()}. */
-	public long totalEvents() {
-		return totalEvents.sum();
-	}
+  /** How many events were accepted across all write keys since the last {@link #reset()}. */
+  public long totalEvents() {
+    return totalEvents.sum();
+  }
 
-	/** Forgets every recorded event, body and counter; keeps the known write keys and the faults. */
-	public void reset() {
-		recordings.values().forEach(KeyRecording::clear);
-		totalEvents.reset();
-	}
+  /** Forgets every recorded event, body and counter; keeps the known write keys and the faults. */
+  public void reset() {
+    recordings.values().forEach(KeyRecording::clear);
+    totalEvents.reset();
+  }
 
-	/** How much this receiver keeps of what it accepts. */
-	public RecordMode recordMode() {
-		return mode;
-	}
+  /** How much this receiver keeps of what it accepts. */
+  public RecordMode recordMode() {
+    return mode;
+  }
 
-	static JsonMapper mapper() {
-		return MAPPER;
-	}
+  static JsonMapper mapper() {
+    return MAPPER;
+  }
 }

@@ -18,34 +18,34 @@ import java.util.Objects;
  * @param drop close the connection without any response
  * @param latency how long to wait before answering or dropping; never null
  */
-public record SandboxResponse(int status, Map<String, String> headers, String body, boolean drop,
-		Duration latency) {
+public record SandboxResponse(
+    int status, Map<String, String> headers, String body, boolean drop, Duration latency) {
 
-	public SandboxResponse {
-		headers = Map.copyOf(headers);
-		Objects.requireNonNull(body, "body");
-		Objects.requireNonNull(latency, "latency");
-	}
+  public SandboxResponse {
+    headers = Map.copyOf(headers);
+    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(latency, "latency");
+  }
 
-	/** A JSON answer with no extra headers and no delay. */
-	public static SandboxResponse json(int status, String body) {
-		return new SandboxResponse(status, Map.of(), body, false, Duration.ZERO);
-	}
+  /** A JSON answer with no extra headers and no delay. */
+  public static SandboxResponse json(int status, String body) {
+    return new SandboxResponse(status, Map.of(), body, false, Duration.ZERO);
+  }
 
-	/** A connection drop: nothing is written. */
-	public static SandboxResponse dropped() {
-		return new SandboxResponse(0, Map.of(), "", true, Duration.ZERO);
-	}
+  /** A connection drop: nothing is written. */
+  public static SandboxResponse dropped() {
+    return new SandboxResponse(0, Map.of(), "", true, Duration.ZERO);
+  }
 
-	/** The same answer with one more header. */
-	public SandboxResponse withHeader(String name, String value) {
-		Map<String, String> more = new LinkedHashMap<>(headers);
-		more.put(name, value);
-		return new SandboxResponse(status, more, body, drop, latency);
-	}
+  /** The same answer with one more header. */
+  public SandboxResponse withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new SandboxResponse(status, more, body, drop, latency);
+  }
 
-	/** The same answer, given after {@code delay}. */
-	public SandboxResponse withLatency(Duration delay) {
-		return new SandboxResponse(status, headers, body, drop, delay);
-	}
+  /** The same answer, given after {@code delay}. */
+  public SandboxResponse withLatency(Duration delay) {
+    return new SandboxResponse(status, headers, body, drop, delay);
+  }
 }

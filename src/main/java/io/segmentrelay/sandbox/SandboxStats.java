@@ -10,6 +10,6 @@ package io.segmentrelay.sandbox;
  */
 public record SandboxStats(long requests, long events, long duplicates, long faultedRequests) {
 
-	/** Counters of a write key that has seen nothing yet. */
-	public static final SandboxStats EMPTY = new SandboxStats(0, 0, 0, 0);
+  /** Counters of a write key that has seen nothing yet. */
+  public static final SandboxStats EMPTY = new SandboxStats(0, 0, 0, 0);
 }

@@ -21,4 +21,10 @@ public final class Sql {
     var value = rs.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
   }
+
+  /** Reads a {@code TIMESTAMP WITH TIME ZONE} column by index; null stays null. */
+  public static Instant instant(ResultSet rs, int column) throws SQLException {
+    var value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
 }

@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Clock;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -30,108 +28,125 @@ import org.springframework.context.annotation.Import;
  * The sandbox served by Spring MVC on Tomcat under {@code /sandbox}, as inside the relay (without
  * the relay's other features, which it does not need).
  */
-@SpringBootTest(classes = SandboxControllerTest.WebApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "relay.sandbox.write-keys=web-key, second-key")
+@SpringBootTest(
+    classes = SandboxControllerTest.WebApp.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "relay.sandbox.write-keys=web-key, second-key")
 class SandboxControllerTest {
 
-	@LocalServerPort
-	private int port;
+  @LocalServerPort private int port;
 
-	@Autowired
-	private SandboxReceiver receiver;
+  @Autowired private SandboxReceiver receiver;
 
-	private SandboxHttp http;
+  private SandboxHttp http;
 
-	@BeforeEach
-	void client() {
-		http = new SandboxHttp("http://127.0.0.1:" + port + "/sandbox");
-	}
+  @BeforeEach
+  void client() {
+    http = new SandboxHttp("http://127.0.0.1:" + port + "/sandbox");
+  }
 
-	@AfterEach
-	void clean() {
-		receiver.clearFaults();
-		receiver.reset();
-	}
+  @AfterEach
+  void clean() {
+    receiver.clearFaults();
+    receiver.reset();
+  }
 
-	@Test
-	void accepts_and_records_a_batch_under_the_sandbox_path() {
-		var response = http.post("/v1/batch", "web-key", batch(track("m1")));
+  @Test
+  void accepts_and_records_a_batch_under_the_sandbox_path() {
+    var response = http.post("/v1/batch", "web-key", batch(track("m1")));
 
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).isEqualTo("{\"success\":true}");
-		assertThat(http.get("/events?writeKey=web-key").body()).contains("\"messageId\":\"m1\"");
-		assertThat(receiver.writeKeys()).containsExactly("second-key", "web-key");
-	}
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"success\":true}");
+    assertThat(http.get("/events?writeKey=web-key").body()).contains("\"messageId\":\"m1\"");
+    assertThat(receiver.writeKeys()).contains("second-key", "web-key");
+  }
 
-	@Test
-	void answers_malformed_json_with_the_sandbox_400_not_the_framework_one() {
-		var response = http.post("/v1/import", "web-key", "{\"batch\":");
+  @Test
+  void answers_malformed_json_with_the_sandbox_400_not_the_framework_one() {
+    var response = http.post("/v1/import", "web-key", "{\"batch\":");
 
-		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(response.body()).contains("malformed JSON");
-	}
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("malformed JSON");
+  }
 
-	@Test
-	void answers_401_to_an_unknown_write_key() {
-		assertThat(http.post("/v1/track", "nope", track("m1")).statusCode()).isEqualTo(401);
-	}
+  @Test
+  void reads_a_json_body_sent_as_a_form_like_curl_does_by_default() throws IOException {
+    var response =
+        http.postOrThrow(
+            "/v1/batch", "web-key", batch(track("m1")), "application/x-www-form-urlencoded");
 
-	@Test
-	void sends_retry_after_with_a_429_fault_added_over_http() {
-		http.post("/faults", null, "{\"status\":429,\"retryAfter\":\"7\"}");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(receiver.events("web-key")).hasSize(1);
+  }
 
-		var response = http.post("/v1/batch", "web-key", batch(track("m1")));
+  @Test
+  void answers_401_to_an_unknown_write_key() {
+    assertThat(http.post("/v1/track", "nope", track("m1")).statusCode()).isEqualTo(401);
+  }
 
-		assertThat(response.statusCode()).isEqualTo(429);
-		assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
-	}
+  @Test
+  void sends_retry_after_with_a_429_fault_added_over_http() {
+    http.post("/faults", null, "{\"status\":429,\"retryAfter\":\"7\"}");
 
-	@Test
-	void drops_the_connection_on_tomcat() {
-		receiver.addFault(FaultRule.dropConnection());
+    var response = http.post("/v1/batch", "web-key", batch(track("m1")));
 
-		assertThatThrownBy(() -> http.postOrThrow("/v1/batch", "web-key", batch(track("m1"))))
-			.isInstanceOf(IOException.class);
-		assertThat(http.post("/v1/batch", "web-key", batch(track("m1"))).statusCode()).isEqualTo(200);
-	}
+    assertThat(response.statusCode()).isEqualTo(429);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+  }
 
-	@Test
-	void registers_write_keys_and_resets_recordings_over_http() {
-		assertThat(http.post("/write-keys", null, "{\"writeKey\":\"added-key\"}").statusCode()).isEqualTo(200);
-		assertThat(http.post("/v1/batch", "added-key", batch(track("m1"))).statusCode()).isEqualTo(200);
+  @Test
+  void drops_the_connection_on_tomcat() {
+    receiver.addFault(FaultRule.dropConnection());
 
-		assertThat(http.delete("/events").statusCode()).isEqualTo(200);
-		assertThat(receiver.totalEvents()).isZero();
-	}
+    assertThatThrownBy(() -> http.postOrThrow("/v1/batch", "web-key", batch(track("m1"))))
+        .isInstanceOf(IOException.class);
+    assertThat(http.post("/v1/batch", "web-key", batch(track("m1"))).statusCode()).isEqualTo(200);
+  }
 
-	@Test
-	void is_left_out_when_disabled() {
-		new ApplicationContextRunner().withUserConfiguration(SandboxConfiguration.class, ClockConfig.class)
-			.withPropertyValues("relay.sandbox.enabled=false")
-			.run(context -> assertThat(context).doesNotHaveBean(SandboxReceiver.class));
-	}
+  @Test
+  void registers_write_keys_and_resets_recordings_over_http() {
+    assertThat(http.post("/write-keys", null, "{\"writeKey\":\"added-key\"}").statusCode())
+        .isEqualTo(200);
+    assertThat(http.post("/v1/batch", "added-key", batch(track("m1"))).statusCode()).isEqualTo(200);
 
-	@Test
-	void is_on_by_default_with_the_demo_write_key() {
-		new ApplicationContextRunner().withUserConfiguration(SandboxConfiguration.class, ClockConfig.class)
-			.run(context -> assertThat(context.getBean(SandboxReceiver.class).writeKeys())
-				.containsExactly("demo-write-key"));
-	}
+    assertThat(http.delete("/events").statusCode()).isEqualTo(200);
+    assertThat(receiver.totalEvents()).isZero();
+  }
 
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ TomcatServletWebServerAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
-			WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
-			JacksonAutoConfiguration.class })
-	@Import({ SandboxConfiguration.class, SandboxController.class, ClockConfig.class })
-	static class WebApp {
+  @Test
+  void is_left_out_when_disabled() {
+    new ApplicationContextRunner()
+        .withUserConfiguration(SandboxConfiguration.class, ClockConfig.class)
+        .withPropertyValues("relay.sandbox.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(SandboxReceiver.class));
+  }
 
-	}
+  @Test
+  void is_on_by_default_with_the_demo_write_key() {
+    new ApplicationContextRunner()
+        .withUserConfiguration(SandboxConfiguration.class, ClockConfig.class)
+        .run(
+            context ->
+                assertThat(context.getBean(SandboxReceiver.class).writeKeys())
+                    .containsExactly("demo-write-key"));
+  }
 
-	static class ClockConfig {
+  @SpringBootConfiguration(proxyBeanMethods = false)
+  @ImportAutoConfiguration({
+    TomcatServletWebServerAutoConfiguration.class,
+    DispatcherServletAutoConfiguration.class,
+    WebMvcAutoConfiguration.class,
+    HttpMessageConvertersAutoConfiguration.class,
+    JacksonAutoConfiguration.class
+  })
+  @Import({SandboxConfiguration.class, SandboxController.class, ClockConfig.class})
+  static class WebApp {}
 
-		@Bean
-		Clock clock() {
-			return Clock.systemUTC();
-		}
-	}
+  static class ClockConfig {
+
+    @Bean
+    Clock clock() {
+      return Clock.systemUTC();
+    }
+  }
 }

@@ -1,0 +1,192 @@
+package io.segmentrelay.delivery;
+
+import io.segmentrelay.system.Sql;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The queue side of the deliveries table: claiming due rows under a lease, recording outcomes,
+ * reclaiming expired leases (L5). Every statement takes {@code now} from the caller's clock.
+ */
+@Repository
+class DeliveryQueue {
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+  private final TransactionTemplate tx;
+
+  DeliveryQueue(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+    this.jdbc = jdbc;
+    this.template = template;
+    this.tx = tx;
+  }
+
+  /** A claimed delivery, as the worker needs it. */
+  record Claimed(
+      long seq, String id, String messageId, String payload, int attemptCount, int version,
+      Instant createdAt) {}
+
+  /** What to write back for one claimed delivery. */
+  record Outcome(
+      Claimed delivery,
+      String leaseOwner,
+      Delivery.Status status,
+      Instant nextAttemptAt,
+      String failureReason,
+      Instant deliveredAt,
+      boolean attempted,
+      List<Delivery.Attempt> attempts,
+      Instant at) {}
+
+  List<String> activeIntegrationIds() {
+    return jdbc.sql("SELECT id FROM integrations WHERE status = 'active' ORDER BY id")
+        .query(String.class)
+        .list();
+  }
+
+  /**
+   * Claims up to {@code limit} due deliveries of one integration, oldest first, under a lease
+   * owned by {@code owner}, and returns them. Rows locked by another node are skipped, not waited
+   * for.
+   */
+  List<Claimed> claim(String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
+    return tx.execute(
+        status -> {
+          int claimed =
+              jdbc.sql(
+                      "UPDATE deliveries SET status = 'in_flight', lease_owner = ?,"
+                          + " lease_expires_at = ?, version = version + 1, updated_at = ?"
+                          + " WHERE seq IN (SELECT seq FROM deliveries WHERE integration_id = ?"
+                          + " AND status = 'pending' AND next_attempt_at <= ?"
+                          + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)")
+                  .params(owner, Sql.ts(leaseUntil), Sql.ts(now), integrationId, Sql.ts(now), limit)
+                  .update();
+          if (claimed == 0) {
+            return List.<Claimed>of();
+          }
+          return jdbc.sql(
+                  "SELECT seq, id, message_id, payload, attempt_count, version, created_at"
+                      + " FROM deliveries WHERE lease_owner = ? AND status = 'in_flight'"
+                      + " ORDER BY next_attempt_at, seq")
+              .param(owner)
+              .query(
+                  (rs, n) ->
+                      new Claimed(
+                          rs.getLong("seq"),
+                          rs.getString("id"),
+                          rs.getString("message_id"),
+                          rs.getString("payload"),
+                          rs.getInt("attempt_count"),
+                          rs.getInt("version"),
+                          Sql.instant(rs, "created_at")))
+              .list();
+        });
+  }
+
+  /**
+   * Writes outcomes and their attempt log in one transaction. An outcome whose lease was lost
+   * (another node reclaimed the row) changes nothing: the other node owns the row now.
+   */
+  void record(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return;
+    }
+    tx.executeWithoutResult(
+        status -> {
+          template.batchUpdate(
+              "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
+                  + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
+                  + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
+                  + " WHERE seq = ? AND lease_owner = ? AND version = ?",
+              outcomes,
+              500,
+              (ps, o) -> {
+                ps.setString(1, o.status().wire());
+                ps.setObject(2, Sql.ts(o.nextAttemptAt()));
+                ps.setString(3, truncate(o.failureReason(), 1000));
+                ps.setObject(4, Sql.ts(o.deliveredAt()));
+                ps.setInt(5, o.attempted() ? 1 : 0);
+                ps.setObject(6, Sql.ts(o.at()));
+                ps.setLong(7, o.delivery().seq());
+                ps.setString(8, o.leaseOwner());
+                ps.setInt(9, o.delivery().version());
+              });
+          insertAttempts(outcomes);
+        });
+  }
+
+  private void insertAttempts(List<Outcome> outcomes) {
+    var rows =
+        outcomes.stream()
+            .flatMap(o -> o.attempts().stream().map(a -> new Object[] {o.delivery().seq(), a}))
+            .toList();
+    template.batchUpdate(
+        "INSERT INTO delivery_attempts (delivery_seq, attempt_no, attempted_at, duration_ms,"
+            + " http_status, error, response_body, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+        500,
+        (ps, row) -> {
+          var a = (Delivery.Attempt) row[1];
+          ps.setLong(1, (Long) row[0]);
+          ps.setInt(2, a.number());
+          ps.setObject(3, Sql.ts(a.at()));
+          ps.setLong(4, a.durationMs());
+          ps.setObject(5, a.httpStatus());
+          ps.setString(6, truncate(a.error(), 1000));
+          ps.setString(7, truncate(a.responseBody(), 1024));
+          ps.setObject(8, Sql.ts(a.nextAttemptAt()));
+        });
+  }
+
+  /** Expired leases (their node died or stalled) go back to pending, due now. */
+  int reclaimExpiredLeases(Instant now) {
+    return jdbc.sql(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_owner = NULL,"
+                + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
+                + " WHERE status = 'in_flight' AND lease_expires_at <= ?")
+        .params(Sql.ts(now), Sql.ts(now), Sql.ts(now))
+        .update();
+  }
+
+  /** On shutdown: this node's unfinished claims go back to pending for any node to take. */
+  int releaseLeases(String ownerPrefix, Instant now) {
+    return jdbc.sql(
+            "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,"
+                + " version = version + 1, updated_at = ?"
+                + " WHERE status = 'in_flight' AND lease_owner LIKE ?")
+        .params(Sql.ts(now), ownerPrefix + "%")
+        .update();
+  }
+
+  /** When the dispatcher next has something to do: a due attempt or an expiring lease. */
+  Optional<Instant> nextWakeUp() {
+    var due =
+        jdbc.sql(
+                "SELECT MIN(d.next_attempt_at) FROM deliveries d"
+                    + " JOIN integrations i ON i.id = d.integration_id"
+                    + " WHERE d.status = 'pending' AND i.status = 'active'")
+            .query((rs, n) -> Sql.instant(rs, 1))
+            .optional();
+    var lease =
+        jdbc.sql("SELECT MIN(lease_expires_at) FROM deliveries WHERE status = 'in_flight'")
+            .query((rs, n) -> Sql.instant(rs, 1))
+            .optional();
+    return earliest(due.orElse(null), lease.orElse(null));
+  }
+
+  private static Optional<Instant> earliest(Instant a, Instant b) {
+    if (a == null) {
+      return Optional.ofNullable(b);
+    }
+    return Optional.of(b == null || a.isBefore(b) ? a : b);
+  }
+
+  private static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
+  }
+}

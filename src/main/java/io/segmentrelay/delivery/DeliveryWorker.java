@@ -1,0 +1,254 @@
+package io.segmentrelay.delivery;
+
+import io.segmentrelay.delivery.Delivery.Status;
+import io.segmentrelay.delivery.DeliveryQueue.Claimed;
+import io.segmentrelay.delivery.DeliveryQueue.Outcome;
+import io.segmentrelay.integration.Integration;
+import io.segmentrelay.integration.IntegrationStore;
+import io.segmentrelay.segment.SegmentClient;
+import io.segmentrelay.segment.SegmentResponse;
+import io.segmentrelay.system.RelayProperties;
+import io.segmentrelay.track.TrackCall;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends one claim of deliveries to its integration: preflight, batches within Segment's limits,
+ * bisection of a batch Segment rejected as a whole, and the outcome of each delivery (L1–L4, L6).
+ */
+@Component
+class DeliveryWorker {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+  private final IntegrationStore integrations;
+  private final SegmentClient client;
+  private final DeliveryQueue queue;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final RetryPolicy policy;
+  private final DeliveryMetrics metrics;
+  private final int maxEvents;
+  private final int maxBytes;
+
+  DeliveryWorker(
+      IntegrationStore integrations,
+      SegmentClient client,
+      DeliveryQueue queue,
+      JsonMapper json,
+      Clock clock,
+      RelayProperties properties,
+      DeliveryMetrics metrics) {
+    this.integrations = integrations;
+    this.client = client;
+    this.queue = queue;
+    this.json = json;
+    this.clock = clock;
+    this.policy = new RetryPolicy(properties.delivery().retryDelays());
+    this.metrics = metrics;
+    this.maxEvents = properties.delivery().maxBatchEvents();
+    this.maxBytes = properties.delivery().maxBatchBytes();
+  }
+
+  /** One request's worth of deliveries, each with its body as sent this time. */
+  private record Item(Claimed delivery, String body, int bytes) {}
+
+  /** The requests a delivery took part in during this attempt, in order. */
+  private final class Log {
+    final Map<Long, List<Delivery.Attempt>> attempts = new HashMap<>();
+    final Map<Long, SegmentResponse> last = new HashMap<>();
+  }
+
+  void process(String integrationId, String owner, List<Claimed> claimed) {
+    var integration = integrations.findById(integrationId).orElse(null);
+    if (integration == null) {
+      return; // deleted while in flight: its deliveries were deleted with it
+    }
+    if (integration.paused()) {
+      queue.record(claimed.stream().map(c -> held(c, owner)).toList());
+      return;
+    }
+    var writeKey = integrations.writeKey(integrationId);
+    var sentAt = TrackCall.iso(clock.instant());
+    var outcomes = new ArrayList<Outcome>();
+    var sendable = new ArrayList<Item>();
+    for (var c : claimed) {
+      var body = withSentAt(c.payload(), sentAt);
+      int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+      var problem = Preflight.problem(bytes, json.readTree(c.payload()));
+      if (problem.isPresent()) {
+        outcomes.add(failed(c, owner, problem.get(), List.of(), false));
+      } else {
+        sendable.add(new Item(c, body, bytes));
+      }
+    }
+    var log = new Log();
+    for (var batch : batches(sendable)) {
+      send(integration, writeKey, sentAt, batch, log);
+    }
+    sendable.forEach(item -> outcomes.add(decide(item.delivery(), owner, log)));
+    queue.record(outcomes);
+    metrics.recorded(outcomes);
+  }
+
+  /**
+   * Sends one test track call to the integration now and returns the attempt. It is not stored:
+   * it only shows whether the write key and endpoint work.
+   */
+  Delivery.Attempt sendTest(Integration integration) {
+    var call = json.createObjectNode();
+    call.put("type", "track");
+    call.put("event", "Segment Relay Test");
+    call.put("anonymousId", "segment-relay-test");
+    call.put("messageId", "rly-test-" + java.util.UUID.randomUUID());
+    var now = clock.instant();
+    call.put("timestamp", TrackCall.iso(now));
+    call.putObject("properties").put("organization_id", integration.organizationId());
+    call.putObject("context").putObject("library").put("name", "segment-relay");
+    var sentAt = TrackCall.iso(now);
+    var item = new Item(null, withSentAt(json.writeValueAsString(call), sentAt), 0);
+    var response =
+        client.postBatch(
+            integration.endpoint(), integrations.writeKey(integration.id()),
+            body(List.of(item), sentAt));
+    metrics.attempt(response);
+    return new Delivery.Attempt(1, now, response.durationMs(),
+        response.status() == 0 ? null : response.status(), response.error(), response.body(), null);
+  }
+
+  /** Splits into requests of at most {@code maxEvents} events and {@code maxBytes} bytes. */
+  private List<List<Item>> batches(List<Item> items) {
+    var batches = new ArrayList<List<Item>>();
+    var current = new ArrayList<Item>();
+    int bytes = 0;
+    for (var item : items) {
+      int size = item.bytes() + 1;
+      if (!current.isEmpty() && (current.size() == maxEvents || bytes + size + 64 > maxBytes)) {
+        batches.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(item);
+      bytes += size;
+    }
+    if (!current.isEmpty()) {
+      batches.add(current);
+    }
+    return batches;
+  }
+
+  /**
+   * Sends one batch. When Segment rejects a batch of several events as malformed, the fault may be
+   * one event's, so each half is sent again on its own (L4).
+   */
+  private void send(Integration integration, String writeKey, String sentAt, List<Item> batch, Log log) {
+    var at = clock.instant();
+    var response = client.postBatch(integration.endpoint(), writeKey, body(batch, sentAt));
+    metrics.attempt(response);
+    boolean split = response.rejectedContent() && batch.size() > 1;
+    for (var item : batch) {
+      var seq = item.delivery().seq();
+      var next = split ? at : null;
+      log.attempts
+          .computeIfAbsent(seq, k -> new ArrayList<>())
+          .add(attempt(item.delivery(), at, response, next, split ? batch.size() : 0));
+      log.last.put(seq, response);
+    }
+    if (split) {
+      int half = batch.size() / 2;
+      send(integration, writeKey, sentAt, batch.subList(0, half), log);
+      send(integration, writeKey, sentAt, batch.subList(half, batch.size()), log);
+    } else if (response.kind() != SegmentResponse.Kind.DELIVERED) {
+      DeliveryWorker.log.info(
+          "Segment answered {} for {} events of integration {}",
+          response.describe(), batch.size(), integration.id());
+    }
+  }
+
+  private Outcome decide(Claimed c, String owner, Log log) {
+    var response = log.last.get(c.seq());
+    var attempts = log.attempts.get(c.seq());
+    var now = attempts.getLast().at();
+    int number = c.attemptCount() + 1;
+    return switch (response.kind()) {
+      case DELIVERED -> outcome(c, owner, Status.DELIVERED, null, null, clock.instant(), attempts);
+      case PERMANENT -> failed(c, owner, permanentReason(response), attempts, true);
+      case RETRYABLE -> {
+        var next = policy.nextAttempt(number, now, response.retryAfter());
+        var finalAttempts = withNext(attempts, next.orElse(null));
+        yield next.isPresent()
+            ? outcome(c, owner, Status.PENDING, next.get(), null, null, finalAttempts)
+            : failed(c, owner, "Gave up after " + number + " attempts; the last: "
+                + response.describe(), finalAttempts, true);
+      }
+    };
+  }
+
+  private Outcome held(Claimed c, String owner) {
+    return new Outcome(c, owner, Status.HELD, null, null, null, false, List.of(), clock.instant());
+  }
+
+  private Outcome failed(
+      Claimed c, String owner, String reason, List<Delivery.Attempt> attempts, boolean attempted) {
+    return new Outcome(c, owner, Status.FAILED, null, reason, null, attempted, attempts, clock.instant());
+  }
+
+  private Outcome outcome(
+      Claimed c, String owner, Status status, Instant next, String reason, Instant deliveredAt,
+      List<Delivery.Attempt> attempts) {
+    return new Outcome(c, owner, status, next, reason, deliveredAt, true, attempts, clock.instant());
+  }
+
+  private static String permanentReason(SegmentResponse response) {
+    var reason = "Segment answered " + response.status() + ", a permanent error; not retried";
+    if (response.status() == 401 || response.status() == 403) {
+      reason += ". Check that the Write Key matches the source, and the region.";
+    }
+    return response.body() == null ? reason : reason + ". Response: " + response.body();
+  }
+
+  private static Delivery.Attempt attempt(
+      Claimed c, Instant at, SegmentResponse response, Instant next, int splitFrom) {
+    var error = response.error();
+    if (splitFrom > 0) {
+      error = "Batch of " + splitFrom + " rejected; resent in smaller batches";
+    }
+    return new Delivery.Attempt(
+        c.attemptCount() + 1, at, response.durationMs(),
+        response.status() == 0 ? null : response.status(), error, response.body(), next);
+  }
+
+  private static List<Delivery.Attempt> withNext(List<Delivery.Attempt> attempts, Instant next) {
+    var copy = new ArrayList<>(attempts);
+    var last = copy.removeLast();
+    copy.add(new Delivery.Attempt(last.number(), last.at(), last.durationMs(), last.httpStatus(),
+        last.error(), last.responseBody(), next));
+    return copy;
+  }
+
+  /** The frozen payload with this attempt's {@code sentAt}: the only part that changes (T3). */
+  static String withSentAt(String payload, String sentAt) {
+    return payload.substring(0, payload.length() - 1) + ",\"sentAt\":\"" + sentAt + "\"}";
+  }
+
+  private static byte[] body(List<Item> batch, String sentAt) {
+    var body = new StringBuilder(batch.size() * 800).append("{\"batch\":[");
+    for (int i = 0; i < batch.size(); i++) {
+      if (i > 0) {
+        body.append(',');
+      }
+      body.append(batch.get(i).body());
+    }
+    body.append("],\"sentAt\":\"").append(sentAt).append("\"}");
+    return body.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

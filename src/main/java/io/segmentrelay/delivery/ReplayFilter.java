@@ -1,0 +1,59 @@
+package io.segmentrelay.delivery;
+
+import io.segmentrelay.system.ApiException;
+import io.segmentrelay.system.FieldError;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Which deliveries a replay redelivers (L7): by status (default failed) and by acceptance time.
+ *
+ * @param since inclusive, or null
+ * @param until exclusive, or null
+ */
+record ReplayFilter(Set<Delivery.Status> statuses, Instant since, Instant until) {
+
+  static ReplayFilter parse(JsonNode body) {
+    var errors = new ArrayList<FieldError>();
+    Set<Delivery.Status> statuses = EnumSet.of(Delivery.Status.FAILED);
+    if (body != null && body.hasNonNull("status")) {
+      var status = body.get("status").asString();
+      try {
+        var parsed = Delivery.Status.fromWire(status);
+        if (!DeliveryController.REPLAYABLE.contains(parsed)) {
+          throw new IllegalArgumentException(status);
+        }
+        statuses = EnumSet.of(parsed);
+      } catch (IllegalArgumentException e) {
+        errors.add(new FieldError("status", "must be failed, delivered or discarded"));
+      }
+    }
+    var since = time(body, "since", errors);
+    var until = time(body, "until", errors);
+    if (since != null && until != null && !since.isBefore(until)) {
+      errors.add(new FieldError("until", "must be after since"));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
+    }
+    return new ReplayFilter(statuses, since, until);
+  }
+
+  private static Instant time(JsonNode body, String field, List<FieldError> errors) {
+    if (body == null || !body.hasNonNull(field)) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(body.get(field).asString()).toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(field, "must be ISO 8601 with a time zone"));
+      return null;
+    }
+  }
+}

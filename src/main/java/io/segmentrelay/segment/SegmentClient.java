@@ -1,0 +1,119 @@
+package io.segmentrelay.segment;
+
+import io.segmentrelay.system.RelayProperties;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.ZonedDateTime;
+import java.util.Base64;
+import java.util.concurrent.Executors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Posts batches to Segment's HTTP Tracking API ({@code {endpoint}/v1/batch}) with the write key as
+ * the Basic auth user name (L1). Never throws for a failed request: every outcome is a {@link
+ * SegmentResponse} the caller classifies.
+ */
+@Component
+public class SegmentClient {
+
+  private static final int MAX_BODY_SNIPPET = 1024;
+
+  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final Clock clock;
+  private final String userAgent;
+
+  SegmentClient(RelayProperties properties, Clock clock) {
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    this.requestTimeout = properties.delivery().requestTimeout();
+    this.clock = clock;
+    this.userAgent = "segment-relay/" + properties.version();
+  }
+
+  /** Posts {@code body} to {@code endpoint + "/v1/batch"}. */
+  public SegmentResponse postBatch(String endpoint, String writeKey, byte[] body) {
+    var request =
+        HttpRequest.newBuilder(URI.create(endpoint + "/v1/batch"))
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", userAgent)
+            .header("Authorization", basic(writeKey))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    long start = System.nanoTime();
+    try {
+      var response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return new SegmentResponse(
+          response.statusCode(),
+          snippet(response.body()),
+          retryAfter(response.headers().firstValue("Retry-After").orElse(null)),
+          null,
+          millisSince(start));
+    } catch (HttpConnectTimeoutException e) {
+      return failure("Connection timed out", start);
+    } catch (HttpTimeoutException e) {
+      return failure("No response within " + requestTimeout.toMillis() + " ms", start);
+    } catch (ConnectException e) {
+      return failure("Connection refused or unreachable", start);
+    } catch (IOException e) {
+      return failure("Connection failed: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()), start);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failure("Interrupted while sending (relay shutting down)", start);
+    }
+  }
+
+  private static String basic(String writeKey) {
+    var credentials = (writeKey + ":").getBytes(StandardCharsets.UTF_8);
+    return "Basic " + Base64.getEncoder().encodeToString(credentials);
+  }
+
+  private Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+    } catch (NumberFormatException e) {
+      try {
+        var at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        var wait = Duration.between(clock.instant(), at.toInstant());
+        return wait.isNegative() ? Duration.ZERO : wait;
+      } catch (RuntimeException ignored) {
+        return null;
+      }
+    }
+  }
+
+  private static String snippet(byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    var text = new String(body, 0, Math.min(body.length, MAX_BODY_SNIPPET), StandardCharsets.UTF_8);
+    return text;
+  }
+
+  private static SegmentResponse failure(String error, long start) {
+    return new SegmentResponse(0, null, null, error, millisSince(start));
+  }
+
+  private static long millisSince(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+  }
+}
