@@ -2,15 +2,10 @@ package io.segmentrelay.delivery;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.segmentrelay.auth.Caller;
-import io.segmentrelay.integration.IntegrationService;
 import io.segmentrelay.system.ApiException;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import tools.jackson.databind.JsonNode;
@@ -26,26 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/integrations/{integrationId}", produces = "application/json")
 class DeliveryController {
 
-  private final IntegrationService integrations;
-  static final Set<Delivery.Status> REPLAYABLE =
-      EnumSet.of(Delivery.Status.FAILED, Delivery.Status.DELIVERED, Delivery.Status.DISCARDED);
+  private final DeliveryService service;
 
-  private final DeliveryStore store;
-  private final DeliveryWorker worker;
-  private final ApplicationEventPublisher publisher;
-  private final Clock clock;
-
-  DeliveryController(
-      IntegrationService integrations,
-      DeliveryStore store,
-      DeliveryWorker worker,
-      ApplicationEventPublisher publisher,
-      Clock clock) {
-    this.integrations = integrations;
-    this.store = store;
-    this.worker = worker;
-    this.publisher = publisher;
-    this.clock = clock;
+  DeliveryController(DeliveryService service) {
+    this.service = service;
   }
 
   /** A delivery as the API shows it; {@code payload} is the frozen track JSON itself. */
@@ -74,11 +53,10 @@ class DeliveryController {
       @PathVariable String integrationId,
       @RequestParam(required = false) String status,
       @RequestParam(defaultValue = "50") int limit) {
-    integrations.get(admin.organizationId(), integrationId);
     if (limit < 1 || limit > 500) {
       throw ApiException.invalid("limit", "must be 1–500");
     }
-    var deliveries = store.list(integrationId, parseStatus(status), limit);
+    var deliveries = service.list(admin.organizationId(), integrationId, parseStatus(status), limit);
     return Map.of("deliveries", deliveries.stream().map(View::of).toList());
   }
 
@@ -87,10 +65,7 @@ class DeliveryController {
       @AuthenticationPrincipal Caller.Admin admin,
       @PathVariable String integrationId,
       @PathVariable String deliveryId) {
-    integrations.get(admin.organizationId(), integrationId);
-    return store.find(integrationId, deliveryId)
-        .map(View::of)
-        .orElseThrow(() -> ApiException.notFound("Delivery"));
+    return View.of(service.get(admin.organizationId(), integrationId, deliveryId));
   }
 
   @PostMapping("/deliveries/{deliveryId}/retry")
@@ -98,18 +73,7 @@ class DeliveryController {
       @AuthenticationPrincipal Caller.Admin admin,
       @PathVariable String integrationId,
       @PathVariable String deliveryId) {
-    var integration = integrations.get(admin.organizationId(), integrationId);
-    var delivery =
-        store.find(integrationId, deliveryId).orElseThrow(() -> ApiException.notFound("Delivery"));
-    if (!REPLAYABLE.contains(delivery.status())) {
-      throw ApiException.conflict(
-          "Only failed, delivered or discarded deliveries can be retried; this one is "
-              + delivery.status().wire());
-    }
-    store.requeue(integrationId, REPLAYABLE, deliveryId, null, null, integration.paused(),
-        clock.instant());
-    publisher.publishEvent(new DeliveriesReady());
-    return View.of(store.find(integrationId, deliveryId).orElseThrow());
+    return View.of(service.retry(admin.organizationId(), integrationId, deliveryId));
   }
 
   @PostMapping("/replay")
@@ -117,21 +81,14 @@ class DeliveryController {
       @AuthenticationPrincipal Caller.Admin admin,
       @PathVariable String integrationId,
       @RequestBody(required = false) JsonNode body) {
-    var integration = integrations.get(admin.organizationId(), integrationId);
     var filter = ReplayFilter.parse(body);
-    int replayed =
-        store.requeue(integrationId, filter.statuses(), null, filter.since(), filter.until(),
-            integration.paused(), clock.instant());
-    if (replayed > 0) {
-      publisher.publishEvent(new DeliveriesReady());
-    }
-    return Map.of("replayed", replayed);
+    return Map.of("replayed", service.replay(admin.organizationId(), integrationId, filter));
   }
 
   @PostMapping("/test")
   Delivery.Attempt test(
       @AuthenticationPrincipal Caller.Admin admin, @PathVariable String integrationId) {
-    return worker.sendTest(integrations.get(admin.organizationId(), integrationId));
+    return service.sendTest(admin.organizationId(), integrationId);
   }
 
   static Delivery.Status parseStatus(String status) {

@@ -17,16 +17,25 @@ import tools.jackson.databind.JsonNode;
  * @param since inclusive, or null
  * @param until exclusive, or null
  */
-record ReplayFilter(Set<Delivery.Status> statuses, Instant since, Instant until) {
+public record ReplayFilter(Set<Delivery.Status> statuses, Instant since, Instant until) {
 
-  static ReplayFilter parse(JsonNode body) {
+  /** Statuses a delivery can be redelivered from: finished ones. */
+  static final Set<Delivery.Status> REPLAYABLE =
+      EnumSet.of(Delivery.Status.FAILED, Delivery.Status.DELIVERED, Delivery.Status.DISCARDED);
+
+  public ReplayFilter {
+    statuses = Set.copyOf(statuses);
+  }
+
+  /** Parses the API's replay body {@code {status?, since?, until?}}; 400 naming bad fields. */
+  public static ReplayFilter parse(JsonNode body) {
     var errors = new ArrayList<FieldError>();
     Set<Delivery.Status> statuses = EnumSet.of(Delivery.Status.FAILED);
     if (body != null && body.hasNonNull("status")) {
       var status = body.get("status").asString();
       try {
         var parsed = Delivery.Status.fromWire(status);
-        if (!DeliveryController.REPLAYABLE.contains(parsed)) {
+        if (!REPLAYABLE.contains(parsed)) {
           throw new IllegalArgumentException(status);
         }
         statuses = EnumSet.of(parsed);

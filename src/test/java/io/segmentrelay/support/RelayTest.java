@@ -1,0 +1,123 @@
+package io.segmentrelay.support;
+
+import io.segmentrelay.delivery.Dispatcher;
+import io.segmentrelay.sandbox.SandboxReceiver;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of tests that run the whole relay over HTTP on a real database (H2 or PostgreSQL, see
+ * {@link TestDatabases}) with the sandbox as Segment. The dispatcher's background loop is off and
+ * time is a {@link SettableClock}: tests step the clock and call {@link Dispatcher#runDue()}.
+ */
+@Tag("storage")
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "relay.delivery.enabled=false",
+      "relay.delivery.request-timeout=PT2S",
+      "relay.master-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+      "relay.operator-token=test-operator-token",
+      "relay.sandbox.enabled=false"
+    })
+@Import(RelayTest.ClockConfiguration.class)
+public abstract class RelayTest {
+
+  public static final String OPERATOR_TOKEN = "test-operator-token";
+  public static final Instant START = Instant.parse("2026-05-13T10:00:00Z");
+
+  @LocalServerPort protected int port;
+  @Autowired protected SettableClock clock;
+  @Autowired protected Dispatcher dispatcher;
+  protected Api api;
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    TestDatabases.register(registry);
+    registry.add("relay.segment.extra-endpoints", () -> sandboxUrl() + ",http://127.0.0.1:9");
+  }
+
+  @TestConfiguration(proxyBeanMethods = false)
+  static class ClockConfiguration {
+    @Bean
+    @Primary
+    SettableClock settableClock() {
+      return new SettableClock(START);
+    }
+  }
+
+  @BeforeEach
+  void setUpApi() {
+    api = new Api(port);
+    clock.set(START);
+  }
+
+  public static String sandboxUrl() {
+    return Sandboxes.shared().baseUrl();
+  }
+
+  protected static SandboxReceiver sandbox() {
+    return Sandboxes.shared().receiver();
+  }
+
+  /** An organization with one app: its ids, admin token and ingest key. */
+  public record Tenant(String organizationId, String adminToken, String appId, String ingestKey) {}
+
+  protected Tenant newTenant() {
+    var org = api.post("/api/v1/organizations", OPERATOR_TOKEN, Map.of("name", "Org " + UUID.randomUUID()));
+    var adminToken = org.field("/adminToken");
+    var app = api.post("/api/v1/apps", adminToken, Map.of("name", "Web"));
+    return new Tenant(org.field("/id"), adminToken, app.field("/id"), app.field("/ingestKey"));
+  }
+
+  /** A write key the sandbox knows, unique to the calling test. */
+  protected static String newWriteKey() {
+    var key = "wk_" + UUID.randomUUID().toString().replace("-", "");
+    sandbox().registerWriteKey(key);
+    return key;
+  }
+
+  /** Creates a Segment integration on the sandbox and returns its id. */
+  protected String newIntegration(Tenant tenant, String writeKey) {
+    return newIntegration(tenant, writeKey, sandboxUrl(), null);
+  }
+
+  protected String newIntegration(Tenant tenant, String writeKey, String endpoint, Object events) {
+    var body = Api.map("type", "segment", "name", "Segment", "writeKey", writeKey, "endpoint", endpoint);
+    if (events != null) {
+      body.put("events", events);
+    }
+    var response = api.post("/api/v1/integrations", tenant.adminToken(), body);
+    if (response.status() != 201) {
+      throw new IllegalStateException("Creating an integration failed: " + response.text());
+    }
+    return response.field("/id");
+  }
+
+  /** A valid event with the given id, for user {@code user_1}. */
+  protected static Map<String, Object> event(String id) {
+    return Api.map(
+        "id", id, "type", "response_submitted", "timestamp", "2026-05-13T10:14:00.000Z",
+        "userId", "user_1", "anonymousId", "anon_1");
+  }
+
+  protected Api.Response postEvents(Tenant tenant, Object body) {
+    return api.post("/v1/events", tenant.ingestKey(), body);
+  }
+
+  protected Api.Response deliveries(Tenant tenant, String integrationId) {
+    return api.get("/api/v1/integrations/" + integrationId + "/deliveries?limit=500", tenant.adminToken());
+  }
+}
