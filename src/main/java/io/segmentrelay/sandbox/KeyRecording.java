@@ -66,8 +66,12 @@ final class KeyRecording {
     bodies.addLast(body.clone());
   }
 
-  synchronized void countFault() {
+  /** Counts a request answered by a fault rule; its body is kept too, to show what was sent. */
+  synchronized void countFault(byte[] body) {
     faultedRequests++;
+    if (mode == RecordMode.FULL) {
+      keepBody(body);
+    }
   }
 
   synchronized SandboxStats stats() {

@@ -72,7 +72,7 @@ public final class SandboxReceiver {
     String writeKey = WriteKeys.resolve(authorization, request.bodyWriteKey());
     FaultRule fault = faults.take(writeKey, request);
     if (fault != null && fault.rejects()) {
-      return faulted(writeKey, fault);
+      return faulted(writeKey, fault, body);
     }
     SandboxResponse answer = answer(requestKind, writeKey, request, body);
     return (fault == null) ? answer : answer.withLatency(fault.latency());
@@ -97,10 +97,10 @@ public final class SandboxReceiver {
     return SandboxResponse.json(200, "{\"success\":true}");
   }
 
-  private SandboxResponse faulted(String writeKey, FaultRule fault) {
+  private SandboxResponse faulted(String writeKey, FaultRule fault, byte[] body) {
     KeyRecording recording = (writeKey == null) ? null : recordings.get(writeKey);
     if (recording != null) {
-      recording.countFault();
+      recording.countFault(body);
     }
     if (fault.drop()) {
       return SandboxResponse.dropped().withLatency(fault.latency());
@@ -161,8 +161,8 @@ public final class SandboxReceiver {
   }
 
   /**
-   * The raw bodies of the last accepted requests for {@code writeKey} (at most 10,000), oldest
-   * first.
+   * The raw bodies of the last requests for {@code writeKey} (at most 10,000), oldest first: the
+   * accepted ones and those answered by a fault rule.
    */
   public List<String> requestBodies(String writeKey) {
     KeyRecording recording = recordings.get(writeKey);
