@@ -1,0 +1,44 @@
+package io.segmentrelay.web;
+
+import io.segmentrelay.auth.Caller;
+import io.segmentrelay.system.Hashing;
+import io.segmentrelay.tenant.TenantStore;
+import java.util.List;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/**
+ * Signs an admin in by the organization's admin token, posted by the sign-in form as {@code
+ * token}. The principal is the same {@link Caller.Admin} the management API uses, so both scope
+ * to the organization identically. The token is only hashed, never kept, logged or shown.
+ */
+final class AdminTokenAuthentication implements AuthenticationProvider {
+
+  private final TenantStore tenants;
+
+  AdminTokenAuthentication(TenantStore tenants) {
+    this.tenants = tenants;
+  }
+
+  @Override
+  public Authentication authenticate(Authentication attempt) {
+    var token = attempt.getCredentials() instanceof String s ? s.trim() : "";
+    if (token.isEmpty()) {
+      throw new BadCredentialsException("No admin token was entered");
+    }
+    var organizationId =
+        tenants
+            .findOrganizationByAdminTokenHash(Hashing.sha256(token))
+            .orElseThrow(() -> new BadCredentialsException("Unknown admin token"));
+    return UsernamePasswordAuthenticationToken.authenticated(
+        new Caller.Admin(organizationId), null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
+  }
+
+  @Override
+  public boolean supports(Class<?> authentication) {
+    return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+  }
+}

@@ -1,0 +1,102 @@
+package io.segmentrelay.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segmentrelay.support.Api;
+import io.segmentrelay.support.RelayTest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Identity stitching per organization (D1) and traits snapshots (D2), through the HTTP API. */
+class IdentityStitchingTest extends RelayTest {
+
+  @Test
+  void an_anonymous_event_after_an_identify_carries_the_user_id() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    var identify = api.post("/v1/identify", tenant.ingestKey(),
+        Map.of("userId", "user_42", "anonymousId", "anon_42", "traits", Map.of("email", "a@b.c")));
+    assertThat(identify.status()).isEqualTo(200);
+
+    postEvents(tenant, anonymousEvent("evt_a", "anon_42"));
+
+    var payload = payload(tenant, id, "evt_a");
+    assertThat(payload.get("userId").asString()).isEqualTo("user_42");
+    assertThat(payload.get("anonymousId").asString()).isEqualTo("anon_42");
+    assertThat(payload.at("/properties/traits/email").asString()).isEqualTo("a@b.c");
+    assertThat(payload.at("/properties/identities/0/value").asString()).isEqualTo("user_42");
+  }
+
+  @Test
+  void a_user_id_only_event_gets_the_same_stable_anonymous_id_every_time() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    postEvents(tenant, userEvent("evt_u1", "user_7"));
+    postEvents(tenant, userEvent("evt_u2", "user_7"));
+
+    var first = payload(tenant, id, "evt_u1").get("anonymousId").asString();
+    var second = payload(tenant, id, "evt_u2").get("anonymousId").asString();
+    assertThat(first).isNotBlank().isEqualTo(second);
+    assertThat(first)
+        .isEqualTo(IdentityService.derivedAnonymousId(tenant.organizationId(), "user_7"));
+  }
+
+  @Test
+  void a_user_id_only_event_gets_the_users_most_recently_linked_anonymous_id() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    api.post("/v1/identify", tenant.ingestKey(), Map.of("userId", "user_8", "anonymousId", "old"));
+    api.post("/v1/identify", tenant.ingestKey(), Map.of("userId", "user_8", "anonymousId", "new"));
+    postEvents(tenant, userEvent("evt_u3", "user_8"));
+    assertThat(payload(tenant, id, "evt_u3").get("anonymousId").asString()).isEqualTo("new");
+  }
+
+  @Test
+  void a_later_identify_does_not_change_an_earlier_events_traits() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    api.post("/v1/identify", tenant.ingestKey(),
+        Map.of("userId", "user_9", "traits", Map.of("plan", "free")));
+    postEvents(tenant, userEvent("evt_t1", "user_9"));
+    api.post("/v1/identify", tenant.ingestKey(),
+        Map.of("userId", "user_9", "traits", Map.of("plan", "pro", "email", "x@y.z")));
+    postEvents(tenant, userEvent("evt_t2", "user_9"));
+
+    var earlier = payload(tenant, id, "evt_t1").at("/properties/traits");
+    assertThat(earlier.get("plan").asString()).isEqualTo("free");
+    assertThat(earlier.has("email")).isFalse();
+    var later = payload(tenant, id, "evt_t2").at("/properties/traits");
+    assertThat(later.get("plan").asString()).isEqualTo("pro");
+    assertThat(later.get("email").asString()).isEqualTo("x@y.z");
+  }
+
+  @Test
+  void identities_never_cross_organizations() {
+    var one = newTenant();
+    var other = newTenant();
+    var otherIntegration = newIntegration(other, newWriteKey());
+    api.post("/v1/identify", one.ingestKey(), Map.of("userId", "user_x", "anonymousId", "anon_x"));
+    postEvents(other, anonymousEvent("evt_o", "anon_x"));
+    assertThat(payload(other, otherIntegration, "evt_o").has("userId")).isFalse();
+  }
+
+  private static Map<String, Object> anonymousEvent(String id, String anonymousId) {
+    return Api.map("id", id, "type", "flow_viewed", "timestamp", "2026-05-13T10:14:00Z",
+        "anonymousId", anonymousId);
+  }
+
+  private static Map<String, Object> userEvent(String id, String userId) {
+    return Api.map("id", id, "type", "flow_viewed", "timestamp", "2026-05-13T10:14:00Z",
+        "userId", userId);
+  }
+
+  private JsonNode payload(Tenant tenant, String integrationId, String eventId) {
+    for (var d : deliveries(tenant, integrationId).json().get("deliveries")) {
+      if (d.get("eventId").asString().equals(eventId)) {
+        return d.get("payload");
+      }
+    }
+    throw new AssertionError("no delivery for " + eventId);
+  }
+}
