@@ -40,7 +40,7 @@ record EventRow(String key, String canonicalName, String description, boolean en
   }
 
   /** The error key for this row's name field, as the API names it. */
-  String nameField() {
+  public String nameField() {
     return "events." + key + ".name";
   }
 

@@ -54,23 +54,23 @@ record HourlyChart(List<Bar> bars, long scale, long delivered, long failed) {
     return new HourlyChart(bars, scale, delivered, failed);
   }
 
-  int width() {
+  public int width() {
     return WIDTH;
   }
 
-  int height() {
+  public int height() {
     return HEIGHT;
   }
 
-  int viewHeight() {
+  public int viewHeight() {
     return HEIGHT + AXIS;
   }
 
-  int labelY() {
+  public int labelY() {
     return HEIGHT + AXIS - 4;
   }
 
-  long half() {
+  public long half() {
     return scale / 2;
   }
 

@@ -26,12 +26,12 @@ record Region(String name, String host) {
     return new Region(sandbox ? "Sandbox" : "Operator-allowed", host);
   }
 
-  boolean eu() {
+  public boolean eu() {
     return name.equals("EU");
   }
 
   /** A CSS modifier for the region badge. */
-  String tone() {
+  public String tone() {
     return switch (name) {
       case "Global", "EU" -> "info";
       case "Not allowed" -> "danger";

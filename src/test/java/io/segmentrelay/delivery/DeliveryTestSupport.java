@@ -1,0 +1,59 @@
+package io.segmentrelay.delivery;
+
+import io.segmentrelay.support.Api;
+import io.segmentrelay.support.RelayTest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** Shared steps of the delivery tests: one tenant, one integration on the sandbox. */
+abstract class DeliveryTestSupport extends RelayTest {
+
+  protected Tenant tenant;
+  protected String writeKey;
+  protected String integrationId;
+
+  protected void newSetup() {
+    tenant = newTenant();
+    writeKey = newWriteKey();
+    integrationId = newIntegration(tenant, writeKey);
+  }
+
+  protected JsonNode onlyDelivery() {
+    var list = deliveries(tenant, integrationId).json().get("deliveries");
+    if (list.size() != 1) {
+      throw new AssertionError("expected one delivery, got " + list.size());
+    }
+    return list.get(0);
+  }
+
+  protected List<JsonNode> allDeliveries() {
+    var out = new ArrayList<JsonNode>();
+    deliveries(tenant, integrationId).json().get("deliveries").forEach(out::add);
+    return out;
+  }
+
+  protected static Instant instant(JsonNode node) {
+    return node == null || node.isNull() ? null : Instant.parse(node.asString());
+  }
+
+  protected Map<String, Object> batchOf(String prefix, int n) {
+    var list = new ArrayList<Object>();
+    for (int i = 0; i < n; i++) {
+      list.add(event(prefix + i));
+    }
+    return Map.of("batch", list);
+  }
+
+  protected List<String> receivedEventIds() {
+    return sandbox().events(writeKey).stream()
+        .map(e -> e.at("/properties/references/event_id").asString())
+        .toList();
+  }
+
+  protected Api.Response patchIntegration(Object body) {
+    return api.patch("/api/v1/integrations/" + integrationId, tenant.adminToken(), body);
+  }
+}
