@@ -16,6 +16,8 @@ record HourlyChart(List<Bar> bars, long scale, long delivered, long failed) {
   static final int WIDTH = 720;
   static final int HEIGHT = 140;
   static final int AXIS = 18;
+  static final int LEFT = 36;
+  static final int TOP = 10;
 
   /**
    * One hour's bars, in SVG coordinates.
@@ -36,7 +38,7 @@ record HourlyChart(List<Bar> bars, long scale, long delivered, long failed) {
   static HourlyChart of(List<DeliveryStats.Hour> hours, Format format) {
     long max = hours.stream().mapToLong(h -> Math.max(h.delivered(), h.failed())).max().orElse(0);
     long scale = niceCeiling(max);
-    int slot = hours.isEmpty() ? WIDTH : WIDTH / hours.size();
+    int slot = hours.isEmpty() ? WIDTH : (WIDTH - LEFT) / hours.size();
     int barWidth = Math.max(2, (slot - 6) / 2);
     var bars = new ArrayList<Bar>();
     for (int i = 0; i < hours.size(); i++) {
@@ -45,7 +47,7 @@ record HourlyChart(List<Bar> bars, long scale, long delivered, long failed) {
       int deliveredHeight = height(hour.delivered(), scale);
       int failedHeight = height(hour.failed(), scale);
       var title = label + " UTC: " + hour.delivered() + " delivered, " + hour.failed() + " failed";
-      bars.add(new Bar(label, title, i * slot + 3, barWidth,
+      bars.add(new Bar(label, title, LEFT + i * slot + 3, barWidth,
           HEIGHT - deliveredHeight, deliveredHeight, HEIGHT - failedHeight, failedHeight,
           i % 4 == 0));
     }
@@ -74,18 +76,31 @@ record HourlyChart(List<Bar> bars, long scale, long delivered, long failed) {
     return scale / 2;
   }
 
+  /** The y of the top grid line (the scale) and of the middle one. */
+  public int top() {
+    return TOP;
+  }
+
+  public int middle() {
+    return HEIGHT - (HEIGHT - TOP) / 2;
+  }
+
+  public int left() {
+    return LEFT;
+  }
+
   private static int height(long count, long scale) {
     if (count == 0) {
       return 0;
     }
-    return (int) Math.max(2, Math.round((double) count * (HEIGHT - 10) / scale));
+    return (int) Math.max(2, Math.round((double) count * (HEIGHT - TOP) / scale));
   }
 
-  /** The smallest of 1, 2, 5, 10, 20, 50, … at or above {@code max}, and at least 4. */
+  /** The smallest of 2, 4, 10, 20, 40, 100, … at or above {@code max}: even, so halves are whole. */
   static long niceCeiling(long max) {
     long step = 1;
     while (true) {
-      for (long factor : new long[] {1, 2, 5}) {
+      for (long factor : new long[] {2, 4, 10}) {
         if (step * factor >= Math.max(max, 4)) {
           return step * factor;
         }
