@@ -1,7 +1,9 @@
 package io.segmentrelay.auth;
 
-/** Who is calling, as resolved from a bearer token. */
-public sealed interface Caller {
+import java.io.Serializable;
+
+/** Who is calling, as resolved from a bearer token or a signed-in session. */
+public sealed interface Caller extends Serializable {
 
   /** The operator: creates organizations. */
   record Operator() implements Caller {}

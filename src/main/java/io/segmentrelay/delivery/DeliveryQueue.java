@@ -1,9 +1,11 @@
 package io.segmentrelay.delivery;
 
 import io.segmentrelay.system.Sql;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -19,11 +21,64 @@ class DeliveryQueue {
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
+  private final boolean postgres;
 
-  DeliveryQueue(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+  DeliveryQueue(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx, DataSource dataSource) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
+    this.postgres = isPostgres(dataSource);
+  }
+
+  /**
+   * Nodes sharing a PostgreSQL claim in one statement and skip each other's locked rows instead of
+   * waiting. H2 is embedded, so only one node (and in it, only the dispatcher loop) claims; there
+   * the due rows are selected, then updated by key, since H2 evaluates an {@code IN (SELECT … ORDER
+   * BY … LIMIT)} slowly. The {@code status = 'pending'} re-check keeps either way exclusive.
+   */
+  private static final String CLAIM_POSTGRES =
+      "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
+          + " version = version + 1, updated_at = ?"
+          + " WHERE status = 'pending' AND seq IN (SELECT seq FROM deliveries WHERE integration_id = ?"
+          + " AND status = 'pending' AND next_attempt_at <= ?"
+          + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)";
+
+  private static final String DUE_SEQS =
+      "SELECT seq FROM deliveries WHERE integration_id = ? AND status = 'pending'"
+          + " AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?";
+
+  private static final String CLAIM_ONE =
+      "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
+          + " version = version + 1, updated_at = ? WHERE seq = ? AND status = 'pending'";
+
+  private int claimRows(String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
+    if (postgres) {
+      return jdbc.sql(CLAIM_POSTGRES)
+          .params(owner, Sql.ts(leaseUntil), Sql.ts(now), integrationId, Sql.ts(now), limit)
+          .update();
+    }
+    var due = jdbc.sql(DUE_SEQS).params(integrationId, Sql.ts(now), limit).query(Long.class).list();
+    var counts = template.batchUpdate(CLAIM_ONE, due, 500, (ps, seq) -> {
+      ps.setString(1, owner);
+      ps.setObject(2, Sql.ts(leaseUntil));
+      ps.setObject(3, Sql.ts(now));
+      ps.setLong(4, seq);
+    });
+    int claimed = 0;
+    for (var chunk : counts) {
+      for (var n : chunk) {
+        claimed += n;
+      }
+    }
+    return claimed;
+  }
+
+  private static boolean isPostgres(DataSource dataSource) {
+    try (var connection = dataSource.getConnection()) {
+      return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the database's product name", e);
+    }
   }
 
   /** A claimed delivery, as the worker needs it. */
@@ -57,15 +112,7 @@ class DeliveryQueue {
   List<Claimed> claim(String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
     return tx.execute(
         status -> {
-          int claimed =
-              jdbc.sql(
-                      "UPDATE deliveries SET status = 'in_flight', lease_owner = ?,"
-                          + " lease_expires_at = ?, version = version + 1, updated_at = ?"
-                          + " WHERE seq IN (SELECT seq FROM deliveries WHERE integration_id = ?"
-                          + " AND status = 'pending' AND next_attempt_at <= ?"
-                          + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)")
-                  .params(owner, Sql.ts(leaseUntil), Sql.ts(now), integrationId, Sql.ts(now), limit)
-                  .update();
+          int claimed = claimRows(integrationId, owner, now, leaseUntil, limit);
           if (claimed == 0) {
             return List.<Claimed>of();
           }

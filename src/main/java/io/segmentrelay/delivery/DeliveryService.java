@@ -99,7 +99,7 @@ public class DeliveryService {
                 + " AND attempt_count > 0")
             .param(integrationId).query(Long.class).single(),
         store.countHeld(integrationId),
-        lastError(integrationId),
+        lastError(integrationId, since),
         hourly(integrationId, now, window));
   }
 
@@ -111,13 +111,13 @@ public class DeliveryService {
         .single();
   }
 
-  private DeliveryStats.LastError lastError(String integrationId) {
+  private DeliveryStats.LastError lastError(String integrationId, Instant since) {
     return jdbc.sql(
             "SELECT a.attempted_at, a.http_status, a.error, a.response_body FROM delivery_attempts a"
                 + " JOIN deliveries d ON d.seq = a.delivery_seq WHERE d.integration_id = ?"
-                + " AND (a.http_status IS NULL OR a.http_status >= 300)"
+                + " AND (a.http_status IS NULL OR a.http_status >= 300) AND a.attempted_at >= ?"
                 + " ORDER BY a.seq DESC LIMIT 1")
-        .param(integrationId)
+        .params(integrationId, Sql.ts(since))
         .query(
             (rs, n) ->
                 new DeliveryStats.LastError(

@@ -14,6 +14,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -58,7 +60,8 @@ class DeliveryLogController {
     model.addAttribute("rows", rows);
     model.addAttribute("status", filter == null ? "" : filter.wire());
     model.addAttribute("statuses", Arrays.stream(Delivery.Status.values()).map(Delivery.Status::wire).toList());
-    model.addAttribute("writeKeyRejected", rows.stream().anyMatch(LogRow::writeKeyRejected));
+    model.addAttribute(
+        "writeKeyRejected", latestAttempted(rows).map(LogRow::writeKeyRejected).orElse(false));
     var now = clock.instant();
     model.addAttribute("replaySince", now.minus(Duration.ofHours(24)));
     model.addAttribute("replayUntil", now.plus(Duration.ofMinutes(1)));
@@ -118,6 +121,11 @@ class DeliveryLogController {
     redirect.addFlashAttribute("notice", "Replaying " + replayed + " failed "
         + (replayed == 1 ? "delivery" : "deliveries") + ", with their original messageIds.");
     return "redirect:/integrations/" + id + "/deliveries";
+  }
+
+  /** The newest delivery that has been attempted: its outcome is the integration's current one. */
+  private static Optional<LogRow> latestAttempted(List<LogRow> rows) {
+    return rows.stream().filter(r -> r.lastAttempt() != null).findFirst();
   }
 
   private static String replayProblem(String id, String problem, RedirectAttributes redirect) {

@@ -16,7 +16,11 @@ record LogRow(Delivery delivery, String eventName, Delivery.Attempt lastAttempt)
     return new LogRow(delivery, eventName(delivery, json), last);
   }
 
+  /** The status to show: a pending delivery that has failed before is {@code retrying}. */
   public String status() {
+    if (delivery.status() == Delivery.Status.PENDING && !delivery.attempts().isEmpty()) {
+      return "retrying";
+    }
     return delivery.status().wire();
   }
 

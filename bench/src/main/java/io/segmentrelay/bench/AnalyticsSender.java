@@ -9,6 +9,8 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
 
 /**
  * The baseline: Segment's own analytics-java 3.5.4, default settings except the endpoint, run in
@@ -30,7 +32,27 @@ public final class AnalyticsSender {
     int events = Integer.parseInt(args[2]);
     String runId = args[3];
 
-    Analytics analytics = Analytics.builder(writeKey).endpoint(endpoint).build();
+    // analytics-java 3.5.4 posts to "<endpoint>/v1/import/" (trailing slash), which the sandbox
+    // does not route (real Segment does). The client is the library's default one (15 s
+    // timeouts, Platform.defaultClient) plus an interceptor that drops that slash. Every other
+    // setting is the library's default.
+    var client =
+        new OkHttpClient.Builder()
+            .connectTimeout(15, TimeUnit.SECONDS)
+            .readTimeout(15, TimeUnit.SECONDS)
+            .writeTimeout(15, TimeUnit.SECONDS)
+            .addInterceptor(chain -> {
+              var request = chain.request();
+              var path = request.url().encodedPath();
+              if (path.endsWith("/") && path.length() > 1) {
+                request = request.newBuilder()
+                    .url(request.url().newBuilder().encodedPath(path.substring(0, path.length() - 1)).build())
+                    .build();
+              }
+              return chain.proceed(request);
+            })
+            .build();
+    Analytics analytics = Analytics.builder(writeKey).endpoint(endpoint).client(client).build();
     var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     System.out.println("READY");
     System.out.flush();
@@ -53,7 +75,7 @@ public final class AnalyticsSender {
   }
 
   /** The same track call the relay builds for {@link Payloads#event}: same fields, similar size. */
-  static TrackMessage.Builder track(String runId, int i, Date timestamp) {
+  public static TrackMessage.Builder track(String runId, int i, Date timestamp) {
     int person = i % Payloads.PEOPLE;
     String userId = "user_" + person;
     String anonymousId = "anon_" + person;
