@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmentrelay.support.Api;
 import io.segmentrelay.support.RelayTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,11 +12,16 @@ import tools.jackson.databind.JsonNode;
 /** The seed's example, end to end through the HTTP API, against the shared golden fixture. */
 class SeedExampleTest extends RelayTest {
 
-  private static final Path FIXTURE = Path.of("../shared/fixtures/seed-example.json");
+  /** The seed's example as an ingest event and the track call it must become. */
+  private static final String FIXTURE = "/fixtures/seed-example.json";
 
   @Test
   void the_seed_example_becomes_the_seed_track_call_field_by_field() throws Exception {
-    var fixture = Api.parse(Files.readString(FIXTURE));
+    String text;
+    try (var in = getClass().getResourceAsStream(FIXTURE)) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    var fixture = Api.parse(text);
     var tenant = newTenant();
     var integrationId = newIntegration(tenant, newWriteKey());
 

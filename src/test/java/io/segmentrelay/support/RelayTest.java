@@ -9,11 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "relay.operator-token=test-operator-token",
       "relay.sandbox.enabled=false"
     })
-@Import(RelayTest.ClockConfiguration.class)
+@Import(TestClockConfiguration.class)
 public abstract class RelayTest {
 
   public static final String OPERATOR_TOKEN = "test-operator-token";
@@ -49,19 +47,19 @@ public abstract class RelayTest {
     registry.add("relay.segment.extra-endpoints", () -> sandboxUrl() + ",http://127.0.0.1:9");
   }
 
-  @TestConfiguration(proxyBeanMethods = false)
-  static class ClockConfiguration {
-    @Bean
-    @Primary
-    SettableClock settableClock() {
-      return new SettableClock(START);
-    }
-  }
+  @Autowired private JdbcClient jdbc;
 
+  /**
+   * Each test starts at {@link #START} with an empty queue: what earlier tests left waiting is
+   * finished, so that stepping the clock makes only this test's deliveries due.
+   */
   @BeforeEach
   void setUpApi() {
     api = new Api(port);
     clock.set(START);
+    jdbc.sql("UPDATE deliveries SET status = 'discarded', lease_owner = NULL"
+            + " WHERE status IN ('pending', 'in_flight', 'held')")
+        .update();
   }
 
   public static String sandboxUrl() {
