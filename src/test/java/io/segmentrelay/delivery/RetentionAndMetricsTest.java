@@ -1,0 +1,90 @@
+package io.segmentrelay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Retention of finished deliveries (L8) and the delivery metrics (P3). */
+class RetentionAndMetricsTest extends DeliveryTestSupport {
+
+  @Autowired RetentionJob retention;
+  @Autowired DeliveryMetrics metrics;
+  @Autowired JdbcClient jdbc;
+
+  @BeforeEach
+  void setUp() {
+    newSetup();
+  }
+
+  @Test
+  void delivered_events_are_purged_after_seven_days_and_failed_ones_after_thirty() {
+    postEvents(tenant, event("evt_ok"));
+    dispatcher.runDue();
+    patchIntegration(Map.of("writeKey", "wk_unknown_to_segment"));
+    postEvents(tenant, event("evt_bad"));
+    dispatcher.runDue();
+    assertThat(allDeliveries()).hasSize(2);
+    long ok = seqOf("evt_ok");
+    long bad = seqOf("evt_bad");
+    assertThat(attempts(ok)).isEqualTo(1);
+
+    clock.advance(Duration.ofDays(7).minusMinutes(1));
+    retention.purge();
+    assertThat(allDeliveries()).hasSize(2);
+
+    clock.advance(Duration.ofMinutes(2));
+    retention.purge();
+    assertThat(allDeliveries()).extracting(d -> d.get("eventId").asString()).containsExactly("evt_bad");
+    assertThat(attempts(ok)).isZero();
+    assertThat(attempts(bad)).isEqualTo(1);
+
+    clock.advance(Duration.ofDays(23));
+    retention.purge();
+    assertThat(allDeliveries()).isEmpty();
+    assertThat(attempts(bad)).isZero();
+  }
+
+  @Test
+  void waiting_deliveries_are_never_purged() {
+    pauseAndPost();
+    clock.advance(Duration.ofDays(60));
+    retention.purge();
+    assertThat(onlyDelivery().get("status").asString()).isEqualTo("held");
+  }
+
+  @Test
+  void prometheus_shows_outcomes_attempts_queue_depth_and_latency() {
+    postEvents(tenant, event("evt_m"));
+    clock.advance(Duration.ofMillis(40));
+    dispatcher.runDue();
+    metrics.refreshDepth();
+
+    var text = api.get("/actuator/prometheus", null).text();
+    assertThat(text)
+        .contains("relay_deliveries_total{outcome=\"delivered\"}")
+        .contains("relay_delivery_attempts_total{status_class=\"2xx\"}")
+        .contains("relay_queue_depth{status=\"delivered\"}")
+        .contains("relay_delivery_latency_seconds_bucket");
+    assertThat(api.get("/actuator/health", null).text()).contains("\"UP\"");
+  }
+
+  private void pauseAndPost() {
+    api.post("/api/v1/integrations/" + integrationId + "/pause", tenant.adminToken(), Map.of());
+    postEvents(tenant, event("evt_held"));
+  }
+
+  private long seqOf(String eventId) {
+    return jdbc.sql("SELECT seq FROM deliveries WHERE integration_id = ? AND event_id = ?")
+        .params(integrationId, eventId).query(Long.class).single();
+  }
+
+  private long attempts(long deliverySeq) {
+    return jdbc.sql("SELECT COUNT(*) FROM delivery_attempts WHERE delivery_seq = ?")
+        .param(deliverySeq).query(Long.class).single();
+  }
+}
