@@ -74,7 +74,6 @@ CREATE TABLE deliveries (
   event_type       VARCHAR(40)   NOT NULL,
   message_id       VARCHAR(100)  NOT NULL,
   status           VARCHAR(12)   NOT NULL,
-  payload          VARCHAR       NOT NULL,
   payload_bytes    INTEGER       NOT NULL,
   attempt_count    INTEGER       NOT NULL DEFAULT 0,
   next_attempt_at  TIMESTAMP WITH TIME ZONE,
@@ -93,6 +92,13 @@ CREATE INDEX deliveries_lease ON deliveries (status, lease_expires_at);
 CREATE INDEX deliveries_lease_owner ON deliveries (lease_owner);
 CREATE INDEX deliveries_listing ON deliveries (integration_id, seq);
 CREATE INDEX deliveries_finished ON deliveries (status, updated_at);
+
+-- The frozen track JSON, written once and never updated: kept apart from the often-updated queue
+-- row so status changes rewrite a small row, not the payload.
+CREATE TABLE delivery_payloads (
+  delivery_id VARCHAR(40) PRIMARY KEY REFERENCES deliveries (id) ON DELETE CASCADE,
+  payload     VARCHAR     NOT NULL
+);
 
 -- Every attempt of a delivery (L6).
 CREATE TABLE delivery_attempts (

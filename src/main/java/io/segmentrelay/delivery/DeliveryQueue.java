@@ -117,9 +117,11 @@ class DeliveryQueue {
             return List.<Claimed>of();
           }
           return jdbc.sql(
-                  "SELECT seq, id, message_id, payload, attempt_count, version, created_at"
-                      + " FROM deliveries WHERE lease_owner = ? AND status = 'in_flight'"
-                      + " ORDER BY next_attempt_at, seq")
+                  "SELECT d.seq, d.id, d.message_id, p.payload, d.attempt_count, d.version,"
+                      + " d.created_at FROM deliveries d"
+                      + " JOIN delivery_payloads p ON p.delivery_id = d.id"
+                      + " WHERE d.lease_owner = ? AND d.status = 'in_flight'"
+                      + " ORDER BY d.next_attempt_at, d.seq")
               .param(owner)
               .query(
                   (rs, n) ->

@@ -23,8 +23,11 @@ import org.springframework.stereotype.Repository;
 public class DeliveryStore {
 
   static final String COLUMNS =
-      "seq, id, integration_id, event_id, event_type, message_id, status, payload, attempt_count,"
-          + " next_attempt_at, failure_reason, created_at, delivered_at";
+      "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, d.status, p.payload,"
+          + " d.attempt_count, d.next_attempt_at, d.failure_reason, d.created_at, d.delivered_at";
+
+  /** Deliveries with their payloads. */
+  static final String FROM = " FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -41,8 +44,8 @@ public class DeliveryStore {
     }
     template.batchUpdate(
         "INSERT INTO deliveries (id, integration_id, organization_id, event_id, event_type,"
-            + " message_id, status, payload, payload_bytes, next_attempt_at, created_at,"
-            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " message_id, status, payload_bytes, next_attempt_at, created_at,"
+            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         deliveries,
         500,
         (ps, d) -> {
@@ -54,11 +57,18 @@ public class DeliveryStore {
           ps.setString(5, d.eventType());
           ps.setString(6, d.messageId());
           ps.setString(7, d.status().wire());
-          ps.setString(8, d.payload());
-          ps.setInt(9, d.payload().length());
+          ps.setInt(8, d.payload().length());
+          ps.setObject(9, now);
           ps.setObject(10, now);
           ps.setObject(11, now);
-          ps.setObject(12, now);
+        });
+    template.batchUpdate(
+        "INSERT INTO delivery_payloads (delivery_id, payload) VALUES (?, ?)",
+        deliveries,
+        500,
+        (ps, d) -> {
+          ps.setString(1, d.id());
+          ps.setString(2, d.payload());
         });
   }
 
@@ -104,9 +114,9 @@ public class DeliveryStore {
   /** The integration's deliveries, newest first, each with its attempts. */
   public List<Delivery> list(String integrationId, Status status, int limit) {
     var sql =
-        "SELECT " + COLUMNS + " FROM deliveries WHERE integration_id = ?"
-            + (status == null ? "" : " AND status = ?")
-            + " ORDER BY seq DESC LIMIT ?";
+        "SELECT " + COLUMNS + FROM + " WHERE d.integration_id = ?"
+            + (status == null ? "" : " AND d.status = ?")
+            + " ORDER BY d.seq DESC LIMIT ?";
     var params = new ArrayList<Object>();
     params.add(integrationId);
     if (status != null) {
@@ -118,7 +128,7 @@ public class DeliveryStore {
   }
 
   public Optional<Delivery> find(String integrationId, String deliveryId) {
-    return jdbc.sql("SELECT " + COLUMNS + " FROM deliveries WHERE integration_id = ? AND id = ?")
+    return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE d.integration_id = ? AND d.id = ?")
         .params(integrationId, deliveryId)
         .query(DeliveryStore::mapRow)
         .optional()

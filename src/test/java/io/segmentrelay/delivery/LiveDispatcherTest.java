@@ -62,6 +62,24 @@ class LiveDispatcherTest extends DeliveryTestSupport {
         (System.nanoTime() - start) / 1_000_000);
   }
 
+  @Test
+  void a_graceful_stop_lets_the_request_in_flight_finish_and_leaves_nothing_claimed() {
+    newSetup();
+    sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
+    postEvents(tenant, event("evt_stop"));
+    await().atMost(Duration.ofSeconds(2))
+        .until(() -> onlyDelivery().get("status").asString().equals("in_flight"));
+    try {
+      dispatcher.stop();
+      assertThat(onlyDelivery().get("status").asString()).isEqualTo("delivered");
+      assertThat(sandbox().stats(writeKey).events()).isEqualTo(1);
+    } finally {
+      dispatcher.start();
+    }
+    postEvents(tenant, event("evt_after_restart"));
+    await().atMost(Duration.ofSeconds(3)).until(() -> sandbox().stats(writeKey).events() == 2);
+  }
+
   private static java.util.Map<String, Object> viewed(String id) {
     var event = event(id);
     event.put("type", "flow_viewed");

@@ -39,10 +39,19 @@ public final class TestDatabases {
   private static String freshH2() {
     try {
       var dir = Files.createTempDirectory("relay-h2-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
       return "jdbc:h2:file:" + dir.resolve("relay")
           + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(java.nio.file.Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Best effort: a temporary folder left behind is harmless.
     }
   }
 
