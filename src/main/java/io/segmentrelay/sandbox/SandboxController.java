@@ -37,7 +37,7 @@ class SandboxController {
     this.endpoints = new SandboxEndpoints(receiver);
   }
 
-  @PostMapping("/v1/{kind:batch|track|import}")
+  @PostMapping({"/v1/{kind:batch|track|import}", "/v1/{kind:batch|track|import}/"})
   ResponseEntity<String> ingest(
       @PathVariable String kind,
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,

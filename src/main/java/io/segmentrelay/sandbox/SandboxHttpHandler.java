@@ -47,6 +47,10 @@ final class SandboxHttpHandler implements HttpHandler {
     if (path.startsWith(PREFIX + "/")) {
       path = path.substring(PREFIX.length());
     }
+    if (path.length() > 1 && path.endsWith("/")) {
+      // analytics-java posts to /v1/import/ (trailing slash); Segment accepts both forms.
+      path = path.substring(0, path.length() - 1);
+    }
     return route(exchange.getRequestMethod() + " " + path, exchange, body);
   }
 
