@@ -2,6 +2,13 @@ package io.segmentrelay.identity;
 
 import io.segmentrelay.system.Ids;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -9,7 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Identity stitching per organization (D1) and profile traits (D2). Runs inside the caller's
- * transaction, so an event and the identity it changed commit together.
+ * transaction, so events and the identities they changed commit together. A request's events are
+ * resolved together: what they need is read in a few queries, resolved in order in memory (so an
+ * event sees the links and traits of the events before it), and written back in batches.
  */
 @Service
 public class IdentityService {
@@ -28,26 +37,21 @@ public class IdentityService {
     this.clock = clock;
   }
 
+  /** The ids and traits an event or identify call carries; either id may be null, not both. */
+  public record Input(String userId, String anonymousId, ObjectNode traits) {}
+
   /**
-   * Resolves the ids an event carries to the identity it is sent under, linking both ids when the
-   * event carries both, and merges the event's traits into the profile.
+   * Resolves each input to the identity it is sent under, in order: links both ids when an input
+   * carries both, fills in the missing id, and merges traits into the profile.
    */
-  public Identity resolve(
-      String organizationId, String userId, String anonymousId, ObjectNode traits) {
-    if (userId != null && anonymousId != null) {
-      link(organizationId, anonymousId, userId);
-    } else if (userId == null) {
-      userId = store.linkedUser(organizationId, anonymousId).orElse(null);
+  public List<Identity> resolveAll(String organizationId, List<Input> inputs) {
+    var batch = new Batch(organizationId, inputs);
+    var resolved = new ArrayList<Identity>(inputs.size());
+    for (var input : inputs) {
+      resolved.add(batch.resolve(input));
     }
-    if (anonymousId == null) {
-      var user = userId;
-      anonymousId =
-          store
-              .latestAnonymousId(organizationId, user)
-              .orElseGet(() -> derivedAnonymousId(organizationId, user));
-    }
-    var merged = mergeTraits(organizationId, profileKey(userId, anonymousId), traits);
-    return new Identity(userId, anonymousId, merged.isEmpty() ? null : merged);
+    batch.save();
+    return resolved;
   }
 
   /** The stable anonymous id of a user never seen with one: UUID v5 of organization and user. */
@@ -55,39 +59,106 @@ public class IdentityService {
     return Ids.uuidV5(ANONYMOUS_ID_NAMESPACE, organizationId + "\n" + userId).toString();
   }
 
-  private void link(String organizationId, String anonymousId, String userId) {
-    var current = store.linkedUser(organizationId, anonymousId);
-    if (current.isPresent() && current.get().equals(userId)) {
-      return;
-    }
-    store.link(organizationId, anonymousId, userId, clock.instant());
-    // What was learned about the visitor before they identified now belongs to the user.
-    var anonymousTraits = store.traits(organizationId, profileKey(null, anonymousId));
-    if (anonymousTraits.isPresent()) {
-      var userKey = profileKey(userId, null);
-      var userTraits = store.traits(organizationId, userKey);
-      var merged = (ObjectNode) json.readTree(anonymousTraits.get());
-      userTraits.ifPresent(t -> merged.setAll((ObjectNode) json.readTree(t)));
-      store.saveTraits(
-          organizationId, userKey, json.writeValueAsString(merged), userTraits.isPresent(),
-          clock.instant());
-    }
+  private static String userKey(String userId) {
+    return "user:" + userId;
   }
 
-  private ObjectNode mergeTraits(String organizationId, String profileKey, ObjectNode traits) {
-    var stored = store.traits(organizationId, profileKey);
-    var merged =
-        stored.map(t -> (ObjectNode) json.readTree(t)).orElseGet(json::createObjectNode);
-    if (traits != null && !traits.isEmpty()) {
+  private static String anonymousKey(String anonymousId) {
+    return "anonymous:" + anonymousId;
+  }
+
+  /** The working set of one request: links and profiles read once, changes kept for writing. */
+  private final class Batch {
+    private final String organizationId;
+    private final Map<String, String> userOfAnonymous;
+    private final Map<String, String> latestAnonymousOfUser;
+    private final Map<String, ObjectNode> profiles = new HashMap<>();
+    private final Set<String> storedProfiles;
+    private final Map<String, String> newLinks = new LinkedHashMap<>();
+    private final Set<String> changedProfiles = new LinkedHashSet<>();
+
+    Batch(String organizationId, List<Input> inputs) {
+      this.organizationId = organizationId;
+      var anonymousIds = new LinkedHashSet<String>();
+      var userIds = new LinkedHashSet<String>();
+      var profileKeys = new LinkedHashSet<String>();
+      for (var input : inputs) {
+        if (input.anonymousId() != null) {
+          anonymousIds.add(input.anonymousId());
+          profileKeys.add(anonymousKey(input.anonymousId()));
+        }
+        if (input.userId() != null) {
+          userIds.add(input.userId());
+        }
+      }
+      userOfAnonymous = store.linkedUsers(organizationId, anonymousIds);
+      userIds.addAll(userOfAnonymous.values());
+      latestAnonymousOfUser = store.latestAnonymousIds(organizationId, userIds);
+      userIds.forEach(u -> profileKeys.add(userKey(u)));
+      var stored = store.traits(organizationId, profileKeys);
+      stored.forEach((key, text) -> profiles.put(key, (ObjectNode) json.readTree(text)));
+      storedProfiles = stored.keySet();
+    }
+
+    Identity resolve(Input input) {
+      var userId = input.userId();
+      var anonymousId = input.anonymousId();
+      if (userId != null && anonymousId != null) {
+        link(anonymousId, userId);
+      } else if (userId == null) {
+        userId = userOfAnonymous.get(anonymousId);
+      } else {
+        anonymousId = latestAnonymousOfUser.get(userId);
+        if (anonymousId == null) {
+          anonymousId = derivedAnonymousId(organizationId, userId);
+        }
+      }
+      var key = userId != null ? userKey(userId) : anonymousKey(anonymousId);
+      var traits = merge(key, input.traits());
+      return new Identity(userId, anonymousId, traits == null || traits.isEmpty() ? null : traits.deepCopy());
+    }
+
+    private void link(String anonymousId, String userId) {
+      if (userId.equals(userOfAnonymous.get(anonymousId))) {
+        return;
+      }
+      userOfAnonymous.put(anonymousId, userId);
+      latestAnonymousOfUser.put(userId, anonymousId);
+      newLinks.remove(anonymousId); // re-inserted last, so it stays the user's latest
+      newLinks.put(anonymousId, userId);
+      // What was learned about the visitor before they identified now belongs to the user.
+      var visitor = profiles.get(anonymousKey(anonymousId));
+      if (visitor != null && !visitor.isEmpty()) {
+        var merged = visitor.deepCopy();
+        var user = profiles.get(userKey(userId));
+        if (user != null) {
+          merged.setAll(user);
+        }
+        profiles.put(userKey(userId), merged);
+        changedProfiles.add(userKey(userId));
+      }
+    }
+
+    private ObjectNode merge(String key, ObjectNode traits) {
+      var profile = profiles.get(key);
+      if (traits == null || traits.isEmpty()) {
+        return profile;
+      }
+      var merged = profile == null ? json.createObjectNode() : profile.deepCopy();
       merged.setAll(traits);
-      store.saveTraits(
-          organizationId, profileKey, json.writeValueAsString(merged), stored.isPresent(),
-          clock.instant());
+      if (!merged.equals(profile)) {
+        profiles.put(key, merged);
+        changedProfiles.add(key);
+      }
+      return merged;
     }
-    return merged;
-  }
 
-  private static String profileKey(String userId, String anonymousId) {
-    return userId != null ? "user:" + userId : "anonymous:" + anonymousId;
+    void save() {
+      var now = clock.instant();
+      store.link(organizationId, List.copyOf(newLinks.entrySet()), now);
+      var changed = new LinkedHashMap<String, String>();
+      changedProfiles.forEach(key -> changed.put(key, json.writeValueAsString(profiles.get(key))));
+      store.saveTraits(organizationId, changed, storedProfiles, now);
+    }
   }
 }

@@ -2,69 +2,125 @@ package io.segmentrelay.identity;
 
 import io.segmentrelay.system.Sql;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Anonymous-id links and profile traits, per organization. */
+/**
+ * Anonymous-id links and profile traits, per organization. Reads and writes whole sets, so one
+ * ingest request costs a few statements however many events it carries.
+ */
 @Repository
 class IdentityStore {
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate template;
 
-  IdentityStore(JdbcClient jdbc) {
+  IdentityStore(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
+    this.template = template;
   }
 
-  Optional<String> linkedUser(String organizationId, String anonymousId) {
-    return jdbc.sql(
-            "SELECT user_id FROM identity_links WHERE organization_id = ? AND anonymous_id = ?")
-        .params(organizationId, anonymousId)
-        .query(String.class)
-        .optional();
-  }
-
-  Optional<String> latestAnonymousId(String organizationId, String userId) {
-    return jdbc.sql(
-            "SELECT anonymous_id FROM identity_links WHERE organization_id = ? AND user_id = ?"
-                + " ORDER BY seq DESC LIMIT 1")
-        .params(organizationId, userId)
-        .query(String.class)
-        .optional();
-  }
-
-  /** Links (or re-links) the anonymous id to the user; the new link becomes the user's latest. */
-  void link(String organizationId, String anonymousId, String userId, Instant now) {
-    jdbc.sql("DELETE FROM identity_links WHERE organization_id = ? AND anonymous_id = ?")
-        .params(organizationId, anonymousId)
-        .update();
-    jdbc.sql(
-            "INSERT INTO identity_links (organization_id, anonymous_id, user_id, linked_at)"
-                + " VALUES (?, ?, ?, ?)")
-        .params(organizationId, anonymousId, userId, Sql.ts(now))
-        .update();
-  }
-
-  Optional<String> traits(String organizationId, String profileKey) {
-    return jdbc.sql("SELECT traits FROM profiles WHERE organization_id = ? AND profile_key = ?")
-        .params(organizationId, profileKey)
-        .query(String.class)
-        .optional();
-  }
-
-  void saveTraits(String organizationId, String profileKey, String traits, boolean exists, Instant now) {
-    if (exists) {
-      jdbc.sql(
-              "UPDATE profiles SET traits = ?, updated_at = ?"
-                  + " WHERE organization_id = ? AND profile_key = ?")
-          .params(traits, Sql.ts(now), organizationId, profileKey)
-          .update();
-    } else {
-      jdbc.sql(
-              "INSERT INTO profiles (organization_id, profile_key, traits, updated_at)"
-                  + " VALUES (?, ?, ?, ?)")
-          .params(organizationId, profileKey, traits, Sql.ts(now))
-          .update();
+  /** The user each of these anonymous ids is linked to, where linked. */
+  Map<String, String> linkedUsers(String organizationId, Collection<String> anonymousIds) {
+    var links = new HashMap<String, String>();
+    if (!anonymousIds.isEmpty()) {
+      jdbc.sql("SELECT anonymous_id, user_id FROM identity_links WHERE organization_id = ?"
+              + " AND anonymous_id IN (" + placeholders(anonymousIds) + ")")
+          .params(params(organizationId, anonymousIds))
+          .query(rs -> {
+            links.put(rs.getString(1), rs.getString(2));
+          });
     }
+    return links;
+  }
+
+  /** Each user's most recently linked anonymous id, where the user has one. */
+  Map<String, String> latestAnonymousIds(String organizationId, Collection<String> userIds) {
+    var latest = new HashMap<String, String>();
+    if (!userIds.isEmpty()) {
+      jdbc.sql("SELECT user_id, anonymous_id FROM identity_links WHERE organization_id = ?"
+              + " AND user_id IN (" + placeholders(userIds) + ") ORDER BY seq")
+          .params(params(organizationId, userIds))
+          .query(rs -> {
+            latest.put(rs.getString(1), rs.getString(2)); // ascending seq: the last one wins
+          });
+    }
+    return latest;
+  }
+
+  /** Links (or re-links) anonymous ids to users, in order: the last link is a user's latest. */
+  void link(String organizationId, List<Map.Entry<String, String>> anonymousToUser, Instant now) {
+    if (anonymousToUser.isEmpty()) {
+      return;
+    }
+    template.batchUpdate(
+        "DELETE FROM identity_links WHERE organization_id = ? AND anonymous_id = ?",
+        anonymousToUser, 500, (ps, link) -> {
+          ps.setString(1, organizationId);
+          ps.setString(2, link.getKey());
+        });
+    template.batchUpdate(
+        "INSERT INTO identity_links (organization_id, anonymous_id, user_id, linked_at)"
+            + " VALUES (?, ?, ?, ?)",
+        anonymousToUser, 500, (ps, link) -> {
+          ps.setString(1, organizationId);
+          ps.setString(2, link.getKey());
+          ps.setString(3, link.getValue());
+          ps.setObject(4, Sql.ts(now));
+        });
+  }
+
+  /** The stored traits (JSON text) of these profiles, where stored. */
+  Map<String, String> traits(String organizationId, Collection<String> profileKeys) {
+    var traits = new HashMap<String, String>();
+    if (!profileKeys.isEmpty()) {
+      jdbc.sql("SELECT profile_key, traits FROM profiles WHERE organization_id = ?"
+              + " AND profile_key IN (" + placeholders(profileKeys) + ")")
+          .params(params(organizationId, profileKeys))
+          .query(rs -> {
+            traits.put(rs.getString(1), rs.getString(2));
+          });
+    }
+    return traits;
+  }
+
+  /** Writes changed profiles: updates for those that existed, inserts for new ones. */
+  void saveTraits(String organizationId, Map<String, String> changed, Collection<String> existing,
+      Instant now) {
+    var updates = changed.entrySet().stream().filter(e -> existing.contains(e.getKey())).toList();
+    var inserts = changed.entrySet().stream().filter(e -> !existing.contains(e.getKey())).toList();
+    template.batchUpdate(
+        "UPDATE profiles SET traits = ?, updated_at = ? WHERE organization_id = ? AND profile_key = ?",
+        updates, 500, (ps, e) -> {
+          ps.setString(1, e.getValue());
+          ps.setObject(2, Sql.ts(now));
+          ps.setString(3, organizationId);
+          ps.setString(4, e.getKey());
+        });
+    template.batchUpdate(
+        "INSERT INTO profiles (organization_id, profile_key, traits, updated_at) VALUES (?, ?, ?, ?)",
+        inserts, 500, (ps, e) -> {
+          ps.setString(1, organizationId);
+          ps.setString(2, e.getKey());
+          ps.setString(3, e.getValue());
+          ps.setObject(4, Sql.ts(now));
+        });
+  }
+
+  private static String placeholders(Collection<String> values) {
+    return String.join(", ", values.stream().map(v -> "?").toList());
+  }
+
+  private static List<Object> params(String organizationId, Collection<String> values) {
+    var params = new ArrayList<Object>(values.size() + 1);
+    params.add(organizationId);
+    params.addAll(values);
+    return params;
   }
 }

@@ -93,7 +93,8 @@ class IngestService {
   /** An identify call (E2), committed before it returns. */
   Identity identify(Caller.App app, String userId, String anonymousId, ObjectNode traits) {
     return inTransaction(
-        () -> identity.resolve(app.organizationId(), userId, anonymousId, traits));
+        () -> identity.resolveAll(app.organizationId(),
+            List.of(new IdentityService.Input(userId, anonymousId, traits))).getFirst());
   }
 
   private <T> T inTransaction(Supplier<T> work) {
@@ -113,9 +114,12 @@ class IngestService {
     var fresh = newEvents(app.appId(), events);
     var targets = integrations.list(app.organizationId());
     var queued = new ArrayList<Delivery.New>();
-    for (var event : fresh) {
-      var who =
-          identity.resolve(app.organizationId(), event.userId(), event.anonymousId(), event.traits());
+    var identities = identity.resolveAll(app.organizationId(), fresh.stream()
+        .map(e -> new IdentityService.Input(e.userId(), e.anonymousId(), e.traits()))
+        .toList());
+    for (int i = 0; i < fresh.size(); i++) {
+      var event = fresh.get(i);
+      var who = identities.get(i);
       for (var integration : targets) {
         var setting = integration.events().of(event.type());
         if (setting.enabled()) {

@@ -72,6 +72,28 @@ class IdentityStitchingTest extends RelayTest {
   }
 
   @Test
+  void events_of_one_batch_see_the_links_and_traits_of_the_events_before_them() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    var visitor = anonymousEvent("evt_b1", "anon_b");
+    visitor.put("traits", Map.of("plan", "trial"));
+    var signup = Api.map("id", "evt_b2", "type", "flow_viewed", "timestamp", "2026-05-13T10:15:00Z",
+        "userId", "user_b", "anonymousId", "anon_b", "traits", Map.of("email", "b@c.d"));
+    var later = anonymousEvent("evt_b3", "anon_b");
+    var byUser = userEvent("evt_b4", "user_b");
+    postEvents(tenant, Map.of("batch", java.util.List.of(visitor, signup, later, byUser)));
+
+    assertThat(payload(tenant, id, "evt_b1").has("userId")).isFalse();
+    assertThat(payload(tenant, id, "evt_b1").at("/properties/traits").toString())
+        .isEqualTo("{\"plan\":\"trial\"}");
+    var after = payload(tenant, id, "evt_b3");
+    assertThat(after.get("userId").asString()).isEqualTo("user_b");
+    assertThat(after.at("/properties/traits/plan").asString()).isEqualTo("trial");
+    assertThat(after.at("/properties/traits/email").asString()).isEqualTo("b@c.d");
+    assertThat(payload(tenant, id, "evt_b4").get("anonymousId").asString()).isEqualTo("anon_b");
+  }
+
+  @Test
   void identities_never_cross_organizations() {
     var one = newTenant();
     var other = newTenant();
