@@ -2,10 +2,15 @@ package io.segmentrelay.delivery;
 
 import io.segmentrelay.system.Sql;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -147,27 +152,51 @@ class DeliveryQueue {
     }
     tx.executeWithoutResult(
         status -> {
-          template.batchUpdate(
-              "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
-                  + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
-                  + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
-                  + " WHERE seq = ? AND lease_owner = ? AND version = ?",
-              outcomes,
-              500,
-              (ps, o) -> {
-                ps.setString(1, o.status().wire());
-                ps.setObject(2, Sql.ts(o.nextAttemptAt()));
-                ps.setString(3, truncate(o.failureReason(), 1000));
-                ps.setObject(4, Sql.ts(o.deliveredAt()));
-                ps.setInt(5, o.attempted() ? 1 : 0);
-                ps.setObject(6, Sql.ts(o.at()));
-                ps.setLong(7, o.delivery().seq());
-                ps.setString(8, o.leaseOwner());
-                ps.setInt(9, o.delivery().version());
-              });
+          outcomes.stream()
+              .collect(Collectors.groupingBy(Change::of, LinkedHashMap::new, Collectors.toList()))
+              .forEach(this::apply);
           insertAttempts(outcomes);
         });
   }
+
+  /**
+   * What an outcome writes, apart from which row: outcomes of one claim mostly share it (a batch
+   * delivered together), so they are written by one statement per change.
+   */
+  private record Change(
+      String leaseOwner, Delivery.Status status, Instant nextAttemptAt, String failureReason,
+      Instant deliveredAt, boolean attempted, Instant at) {
+
+    static Change of(Outcome o) {
+      return new Change(o.leaseOwner(), o.status(), o.nextAttemptAt(),
+          truncate(o.failureReason(), 1000), o.deliveredAt(), o.attempted(), o.at());
+    }
+  }
+
+  /** The lease owner is unique to a claim: a row claimed anew since has another, and is skipped. */
+  private void apply(Change change, List<Outcome> outcomes) {
+    var seqs = outcomes.stream().map(o -> o.delivery().seq()).toArray(Long[]::new);
+    jdbc.sql(
+            "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
+                + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
+                + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
+                + " WHERE lease_owner = ? AND status = 'in_flight' AND seq = ANY(?)")
+        .params(
+            change.status().wire(), ts(change.nextAttemptAt()), nullable(change.failureReason()),
+            ts(change.deliveredAt()), change.attempted() ? 1 : 0, Sql.ts(change.at()),
+            change.leaseOwner(), seqs)
+        .update();
+  }
+
+  /** Binds a possibly null timestamp with its SQL type, which a bare null would not carry. */
+  private static SqlParameterValue ts(Instant instant) {
+    return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE, Sql.ts(instant));
+  }
+
+  private static SqlParameterValue nullable(String text) {
+    return new SqlParameterValue(Types.VARCHAR, text);
+  }
+
 
   private void insertAttempts(List<Outcome> outcomes) {
     var rows =

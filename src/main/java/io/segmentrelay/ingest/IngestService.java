@@ -141,14 +141,10 @@ class IngestService {
   private List<SurveyEvent> newEvents(String appId, List<SurveyEvent> events) {
     var byId = new LinkedHashMap<String, SurveyEvent>();
     events.forEach(e -> byId.putIfAbsent(e.id(), e));
-    var placeholders = String.join(", ", byId.keySet().stream().map(id -> "?").toList());
-    var params = new ArrayList<Object>();
-    params.add(appId);
-    params.addAll(byId.keySet());
     Set<String> known =
         new HashSet<>(
-            jdbc.sql("SELECT event_id FROM events WHERE app_id = ? AND event_id IN (" + placeholders + ")")
-                .params(params)
+            jdbc.sql("SELECT event_id FROM events WHERE app_id = ? AND event_id = ANY(?)")
+                .params(appId, byId.keySet().toArray(String[]::new))
                 .query(String.class)
                 .list());
     return byId.values().stream().filter(e -> !known.contains(e.id())).toList();
