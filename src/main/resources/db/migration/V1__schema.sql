@@ -85,13 +85,12 @@ CREATE TABLE deliveries (
   updated_at       TIMESTAMP WITH TIME ZONE NOT NULL,
   delivered_at     TIMESTAMP WITH TIME ZONE
 );
--- Claiming: an integration's due rows in order. Sleeping: the earliest due row of all.
+-- Few indexes on purpose: every claim and outcome updates indexed columns, and each index costs
+-- a write per update. Claiming and sleeping: an integration's due rows in order. Reclaiming:
+-- expired leases. The delivery log: an integration's newest rows.
 CREATE INDEX deliveries_claim ON deliveries (integration_id, status, next_attempt_at, seq);
-CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
 CREATE INDEX deliveries_lease ON deliveries (status, lease_expires_at);
-CREATE INDEX deliveries_lease_owner ON deliveries (lease_owner);
 CREATE INDEX deliveries_listing ON deliveries (integration_id, seq);
-CREATE INDEX deliveries_finished ON deliveries (status, updated_at);
 
 -- The frozen track JSON, written once and never updated: kept apart from the often-updated queue
 -- row so status changes rewrite a small row, not the payload.

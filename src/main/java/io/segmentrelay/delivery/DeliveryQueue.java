@@ -56,11 +56,14 @@ class DeliveryQueue {
       "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
           + " version = version + 1, updated_at = ? WHERE seq = ? AND status = 'pending'";
 
-  private int claimRows(String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
+  /** Claims due rows and returns their keys. */
+  private List<Long> claimRows(
+      String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
     if (postgres) {
-      return jdbc.sql(CLAIM_POSTGRES)
+      return jdbc.sql(CLAIM_POSTGRES + " RETURNING seq")
           .params(owner, Sql.ts(leaseUntil), Sql.ts(now), integrationId, Sql.ts(now), limit)
-          .update();
+          .query(Long.class)
+          .list();
     }
     var due = jdbc.sql(DUE_SEQS).params(integrationId, Sql.ts(now), limit).query(Long.class).list();
     var counts = template.batchUpdate(CLAIM_ONE, due, 500, (ps, seq) -> {
@@ -69,14 +72,19 @@ class DeliveryQueue {
       ps.setObject(3, Sql.ts(now));
       ps.setLong(4, seq);
     });
-    int claimed = 0;
+    var claimed = new ArrayList<Long>(due.size());
+    int i = 0;
     for (var chunk : counts) {
       for (var n : chunk) {
-        claimed += n;
+        if (n == 1) {
+          claimed.add(due.get(i));
+        }
+        i++;
       }
     }
     return claimed;
   }
+
 
   private static boolean isPostgres(DataSource dataSource) {
     try (var connection = dataSource.getConnection()) {
@@ -117,17 +125,17 @@ class DeliveryQueue {
   List<Claimed> claim(String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
     return tx.execute(
         status -> {
-          int claimed = claimRows(integrationId, owner, now, leaseUntil, limit);
-          if (claimed == 0) {
+          var claimed = claimRows(integrationId, owner, now, leaseUntil, limit);
+          if (claimed.isEmpty()) {
             return List.<Claimed>of();
           }
           return jdbc.sql(
                   "SELECT d.seq, d.id, d.message_id, p.payload, d.attempt_count, d.version,"
                       + " d.created_at FROM deliveries d"
                       + " JOIN delivery_payloads p ON p.delivery_id = d.id"
-                      + " WHERE d.lease_owner = ? AND d.status = 'in_flight'"
+                      + " WHERE d.seq = ANY(?) AND d.lease_owner = ?"
                       + " ORDER BY d.next_attempt_at, d.seq")
-              .param(owner)
+              .params(claimed.toArray(Long[]::new), owner)
               .query(
                   (rs, n) ->
                       new Claimed(
@@ -245,9 +253,10 @@ class DeliveryQueue {
   Optional<Instant> nextWakeUp() {
     var due =
         jdbc.sql(
-                "SELECT MIN(d.next_attempt_at) FROM deliveries d"
-                    + " JOIN integrations i ON i.id = d.integration_id"
-                    + " WHERE d.status = 'pending' AND i.status = 'active'")
+                "SELECT MIN((SELECT d.next_attempt_at FROM deliveries d"
+                    + " WHERE d.integration_id = i.id AND d.status = 'pending'"
+                    + " ORDER BY d.next_attempt_at LIMIT 1)) FROM integrations i"
+                    + " WHERE i.status = 'active'")
             .query((rs, n) -> Sql.instant(rs, 1))
             .optional();
     var lease =
