@@ -1,7 +1,7 @@
 package io.segmentrelay.delivery;
 
+import io.segmentrelay.system.SetParameter;
 import io.segmentrelay.system.Sql;
-import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,12 +26,14 @@ class DeliveryQueue {
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
   private final boolean postgres;
+  private final SetParameter set;
 
-  DeliveryQueue(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx, DataSource dataSource) {
+  DeliveryQueue(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx, SetParameter set) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
-    this.postgres = isPostgres(dataSource);
+    this.set = set;
+    this.postgres = set.postgres();
   }
 
   /**
@@ -86,14 +87,6 @@ class DeliveryQueue {
   }
 
 
-  private static boolean isPostgres(DataSource dataSource) {
-    try (var connection = dataSource.getConnection()) {
-      return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the database's product name", e);
-    }
-  }
-
   /** A claimed delivery, as the worker needs it. */
   record Claimed(
       long seq, String id, String messageId, String payload, int attemptCount, int version,
@@ -133,9 +126,9 @@ class DeliveryQueue {
                   "SELECT d.seq, d.id, d.message_id, p.payload, d.attempt_count, d.version,"
                       + " d.created_at FROM deliveries d"
                       + " JOIN delivery_payloads p ON p.delivery_id = d.id"
-                      + " WHERE d.seq = ANY(?) AND d.lease_owner = ?"
+                      + " WHERE d.lease_owner = ? AND " + set.in("d.seq", claimed.size())
                       + " ORDER BY d.next_attempt_at, d.seq")
-              .params(claimed.toArray(Long[]::new), owner)
+              .params(set.values(List.of(owner), claimed, Long.class))
               .query(
                   (rs, n) ->
                       new Claimed(
@@ -181,18 +174,22 @@ class DeliveryQueue {
     }
   }
 
-  /** The lease owner is unique to a claim: a row claimed anew since has another, and is skipped. */
+  /**
+   * The lease owner is unique to a claim and cleared by its outcome: a row reclaimed since has
+   * another, and is skipped. Rows are found by key only, so the plan is a primary-key lookup.
+   */
   private void apply(Change change, List<Outcome> outcomes) {
-    var seqs = outcomes.stream().map(o -> o.delivery().seq()).toArray(Long[]::new);
+    var seqs = outcomes.stream().map(o -> o.delivery().seq()).toList();
+    var params = List.<Object>of(
+        change.status().wire(), ts(change.nextAttemptAt()), nullable(change.failureReason()),
+        ts(change.deliveredAt()), change.attempted() ? 1 : 0, Sql.ts(change.at()),
+        change.leaseOwner());
     jdbc.sql(
             "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
                 + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
-                + " WHERE lease_owner = ? AND status = 'in_flight' AND seq = ANY(?)")
-        .params(
-            change.status().wire(), ts(change.nextAttemptAt()), nullable(change.failureReason()),
-            ts(change.deliveredAt()), change.attempted() ? 1 : 0, Sql.ts(change.at()),
-            change.leaseOwner(), seqs)
+                + " WHERE lease_owner = ? AND " + set.in("seq", seqs.size()))
+        .params(set.values(params, seqs, Long.class))
         .update();
   }
 

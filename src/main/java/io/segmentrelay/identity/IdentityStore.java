@@ -1,5 +1,6 @@
 package io.segmentrelay.identity;
 
+import io.segmentrelay.system.SetParameter;
 import io.segmentrelay.system.Sql;
 import java.time.Instant;
 import java.util.Collection;
@@ -19,10 +20,12 @@ class IdentityStore {
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
+  private final SetParameter set;
 
-  IdentityStore(JdbcClient jdbc, JdbcTemplate template) {
+  IdentityStore(JdbcClient jdbc, JdbcTemplate template, SetParameter set) {
     this.jdbc = jdbc;
     this.template = template;
+    this.set = set;
   }
 
   /** The user each of these anonymous ids is linked to, where linked. */
@@ -30,8 +33,8 @@ class IdentityStore {
     var links = new HashMap<String, String>();
     if (!anonymousIds.isEmpty()) {
       jdbc.sql("SELECT anonymous_id, user_id FROM identity_links WHERE organization_id = ?"
-              + " AND anonymous_id = ANY(?)")
-          .params(organizationId, array(anonymousIds))
+              + " AND " + set.in("anonymous_id", anonymousIds.size()))
+          .params(set.values(List.of(organizationId), anonymousIds, String.class))
           .query(rs -> {
             links.put(rs.getString(1), rs.getString(2));
           });
@@ -44,8 +47,8 @@ class IdentityStore {
     var latest = new HashMap<String, String>();
     if (!userIds.isEmpty()) {
       jdbc.sql("SELECT user_id, anonymous_id FROM identity_links WHERE organization_id = ?"
-              + " AND user_id = ANY(?) ORDER BY seq")
-          .params(organizationId, array(userIds))
+              + " AND " + set.in("user_id", userIds.size()) + " ORDER BY seq")
+          .params(set.values(List.of(organizationId), userIds, String.class))
           .query(rs -> {
             latest.put(rs.getString(1), rs.getString(2)); // ascending seq: the last one wins
           });
@@ -80,8 +83,8 @@ class IdentityStore {
     var traits = new HashMap<String, String>();
     if (!profileKeys.isEmpty()) {
       jdbc.sql("SELECT profile_key, traits FROM profiles WHERE organization_id = ?"
-              + " AND profile_key = ANY(?)")
-          .params(organizationId, array(profileKeys))
+              + " AND " + set.in("profile_key", profileKeys.size()))
+          .params(set.values(List.of(organizationId), profileKeys, String.class))
           .query(rs -> {
             traits.put(rs.getString(1), rs.getString(2));
           });
@@ -112,11 +115,4 @@ class IdentityStore {
         });
   }
 
-  /**
-   * A set as one array parameter: the statement text stays the same whatever the set's size, so
-   * the database plans it once instead of at every request.
-   */
-  private static String[] array(Collection<String> values) {
-    return values.toArray(String[]::new);
-  }
 }

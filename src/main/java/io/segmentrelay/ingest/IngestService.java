@@ -10,6 +10,7 @@ import io.segmentrelay.integration.Integration;
 import io.segmentrelay.integration.IntegrationStore;
 import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.RelayProperties;
+import io.segmentrelay.system.SetParameter;
 import io.segmentrelay.system.Sql;
 import io.segmentrelay.track.SurveyEvent;
 import io.segmentrelay.track.TrackCall;
@@ -50,6 +51,7 @@ class IngestService {
   private final Clock clock;
   private final ApplicationEventPublisher publisher;
   private final String version;
+  private final SetParameter set;
 
   IngestService(
       JdbcClient jdbc,
@@ -61,7 +63,8 @@ class IngestService {
       JsonMapper json,
       Clock clock,
       ApplicationEventPublisher publisher,
-      RelayProperties properties) {
+      RelayProperties properties,
+      SetParameter set) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
@@ -72,6 +75,7 @@ class IngestService {
     this.clock = clock;
     this.publisher = publisher;
     this.version = properties.version();
+    this.set = set;
   }
 
   /** What an ingest call did. */
@@ -143,8 +147,9 @@ class IngestService {
     events.forEach(e -> byId.putIfAbsent(e.id(), e));
     Set<String> known =
         new HashSet<>(
-            jdbc.sql("SELECT event_id FROM events WHERE app_id = ? AND event_id = ANY(?)")
-                .params(appId, byId.keySet().toArray(String[]::new))
+            jdbc.sql("SELECT event_id FROM events WHERE app_id = ? AND "
+                    + set.in("event_id", byId.size()))
+                .params(set.values(List.of(appId), byId.keySet(), String.class))
                 .query(String.class)
                 .list());
     return byId.values().stream().filter(e -> !known.contains(e.id())).toList();
