@@ -64,7 +64,18 @@ public final class TestDatabases {
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot create a test database on " + server, e);
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(server, name)));
     return withDatabase(server, name);
+  }
+
+  /** Drops a test database at exit, so a shared server does not collect them. */
+  private static void dropQuietly(String server, String name) {
+    try (var connection = DriverManager.getConnection(server);
+        var statement = connection.createStatement()) {
+      statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      // Best effort: the embedded server may already be gone, and its data with it.
+    }
   }
 
   private static String serverUrl() {
