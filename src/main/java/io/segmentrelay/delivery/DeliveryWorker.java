@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -74,28 +75,30 @@ class DeliveryWorker {
       return; // deleted while in flight: its deliveries were deleted with it
     }
     if (integration.paused()) {
-      queue.record(claimed.stream().map(c -> held(c, owner)).toList());
+      var held = new Done(owner, clock.instant());
+      queue.record(claimed.stream().map(c -> held.held(c)).toList());
       return;
     }
     var writeKey = integrations.writeKey(integrationId);
     var sentAt = TrackCall.iso(clock.instant());
-    var outcomes = new ArrayList<Outcome>();
+    var refused = new LinkedHashMap<Claimed, String>();
     var sendable = new ArrayList<Item>();
     for (var c : claimed) {
       var body = withSentAt(c.payload(), sentAt);
       int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-      var problem = Preflight.problem(bytes, json.readTree(c.payload()));
-      if (problem.isPresent()) {
-        outcomes.add(failed(c, owner, problem.get(), List.of(), false));
-      } else {
-        sendable.add(new Item(c, body, bytes));
-      }
+      Preflight.problem(bytes, json.readTree(c.payload()))
+          .ifPresentOrElse(
+              problem -> refused.put(c, problem), () -> sendable.add(new Item(c, body, bytes)));
     }
     var log = new Log();
     for (var batch : batches(sendable)) {
       send(integration, writeKey, sentAt, batch, log);
     }
-    sendable.forEach(item -> outcomes.add(decide(item.delivery(), owner, log)));
+    // One time for the whole claim, so that outcomes alike are written by one statement.
+    var done = new Done(owner, clock.instant());
+    var outcomes = new ArrayList<Outcome>();
+    refused.forEach((c, problem) -> outcomes.add(done.failed(c, problem, List.of(), false)));
+    sendable.forEach(item -> outcomes.add(decide(item.delivery(), done, log)));
     queue.record(outcomes);
     metrics.recorded(outcomes);
   }
@@ -174,38 +177,40 @@ class DeliveryWorker {
     }
   }
 
-  private Outcome decide(Claimed c, String owner, Log log) {
+  private Outcome decide(Claimed c, Done done, Log log) {
     var response = log.last.get(c.seq());
     var attempts = log.attempts.get(c.seq());
-    var now = attempts.getLast().at();
+    var attemptedAt = attempts.getLast().at();
     int number = c.attemptCount() + 1;
     return switch (response.kind()) {
-      case DELIVERED -> outcome(c, owner, Status.DELIVERED, null, null, clock.instant(), attempts);
-      case PERMANENT -> failed(c, owner, permanentReason(response), attempts, true);
+      case DELIVERED -> done.outcome(c, Status.DELIVERED, null, done.at(), attempts);
+      case PERMANENT -> done.failed(c, permanentReason(response), attempts, true);
       case RETRYABLE -> {
-        var next = policy.nextAttempt(number, now, response.retryAfter());
+        var next = policy.nextAttempt(number, attemptedAt, response.retryAfter());
         var finalAttempts = withNext(attempts, next.orElse(null));
         yield next.isPresent()
-            ? outcome(c, owner, Status.PENDING, next.get(), null, null, finalAttempts)
-            : failed(c, owner, "Gave up after " + number + " attempts; the last: "
+            ? done.outcome(c, Status.PENDING, next.get(), null, finalAttempts)
+            : done.failed(c, "Gave up after " + number + " attempts; the last: "
                 + response.describe(), finalAttempts, true);
       }
     };
   }
 
-  private Outcome held(Claimed c, String owner) {
-    return new Outcome(c, owner, Status.HELD, null, null, null, false, List.of(), clock.instant());
-  }
+  /** The end of a claim's processing: its lease owner and the time its outcomes are written. */
+  private record Done(String owner, Instant at) {
 
-  private Outcome failed(
-      Claimed c, String owner, String reason, List<Delivery.Attempt> attempts, boolean attempted) {
-    return new Outcome(c, owner, Status.FAILED, null, reason, null, attempted, attempts, clock.instant());
-  }
+    Outcome held(Claimed c) {
+      return new Outcome(c, owner, Status.HELD, null, null, null, false, List.of(), at);
+    }
 
-  private Outcome outcome(
-      Claimed c, String owner, Status status, Instant next, String reason, Instant deliveredAt,
-      List<Delivery.Attempt> attempts) {
-    return new Outcome(c, owner, status, next, reason, deliveredAt, true, attempts, clock.instant());
+    Outcome failed(Claimed c, String reason, List<Delivery.Attempt> attempts, boolean attempted) {
+      return new Outcome(c, owner, Status.FAILED, null, reason, null, attempted, attempts, at);
+    }
+
+    Outcome outcome(
+        Claimed c, Status status, Instant next, Instant deliveredAt, List<Delivery.Attempt> attempts) {
+      return new Outcome(c, owner, status, next, null, deliveredAt, true, attempts, at);
+    }
   }
 
   private static String permanentReason(SegmentResponse response) {

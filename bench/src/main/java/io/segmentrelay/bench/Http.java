@@ -27,6 +27,24 @@ final class Http {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), 200);
   }
 
+  /** The body of {@code url} as text (e.g. the relay's Prometheus scrape); it must answer 200. */
+  static String getText(String url) {
+    try {
+      var response =
+          CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new IllegalStateException(url + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   static JsonNode post(String url, String bearer, Object body, int expected) {
     try {
       var builder =
