@@ -47,11 +47,15 @@ class DeliveryQueue {
           + " version = version + 1, updated_at = ?"
           + " WHERE status = 'pending' AND seq IN (SELECT seq FROM deliveries WHERE integration_id = ?"
           + " AND status = 'pending' AND next_attempt_at <= ?"
-          + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)";
+          + " ORDER BY integration_id, status, next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)";
 
+  /**
+   * Claims order by the whole claim index, equal columns included: H2 then reads the rows in
+   * index order instead of sorting every due row, which matters once a backlog builds up.
+   */
   private static final String DUE_SEQS =
       "SELECT seq FROM deliveries WHERE integration_id = ? AND status = 'pending'"
-          + " AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?";
+          + " AND next_attempt_at <= ? ORDER BY integration_id, status, next_attempt_at, seq LIMIT ?";
 
   private static final String CLAIM_ONE =
       "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
@@ -252,7 +256,8 @@ class DeliveryQueue {
         jdbc.sql(
                 "SELECT MIN((SELECT d.next_attempt_at FROM deliveries d"
                     + " WHERE d.integration_id = i.id AND d.status = 'pending'"
-                    + " ORDER BY d.next_attempt_at LIMIT 1)) FROM integrations i"
+                    + " ORDER BY d.integration_id, d.status, d.next_attempt_at LIMIT 1))"
+                    + " FROM integrations i"
                     + " WHERE i.status = 'active'")
             .query((rs, n) -> Sql.instant(rs, 1))
             .optional();
