@@ -1,5 +1,7 @@
 -- One schema for H2 (MODE=PostgreSQL) and PostgreSQL. Times are TIMESTAMP WITH TIME ZONE, bound
--- from the application's clock; JSON is kept as text.
+-- from the application's clock; JSON is kept as text. Keys looked up by sets (event ids,
+-- anonymous ids, user ids, profile keys) come first in their index: H2 uses an index for an IN
+-- list only on its first column.
 
 CREATE TABLE organizations (
   id               VARCHAR(40)  PRIMARY KEY,
@@ -39,7 +41,7 @@ CREATE TABLE events (
   type        VARCHAR(40)  NOT NULL,
   occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,
   accepted_at TIMESTAMP WITH TIME ZONE NOT NULL,
-  CONSTRAINT events_app_event UNIQUE (app_id, event_id)
+  CONSTRAINT events_app_event UNIQUE (event_id, app_id)
 );
 CREATE INDEX events_accepted ON events (accepted_at);
 
@@ -51,9 +53,9 @@ CREATE TABLE identity_links (
   anonymous_id    VARCHAR(200) NOT NULL,
   user_id         VARCHAR(200) NOT NULL,
   linked_at       TIMESTAMP WITH TIME ZONE NOT NULL,
-  CONSTRAINT identity_links_anonymous UNIQUE (organization_id, anonymous_id)
+  CONSTRAINT identity_links_anonymous UNIQUE (anonymous_id, organization_id)
 );
-CREATE INDEX identity_links_user ON identity_links (organization_id, user_id, seq);
+CREATE INDEX identity_links_user ON identity_links (user_id, organization_id, seq);
 
 -- Profile traits per person: key "user:<userId>" or "anonymous:<anonymousId>".
 CREATE TABLE profiles (
@@ -61,7 +63,7 @@ CREATE TABLE profiles (
   profile_key     VARCHAR(220) NOT NULL,
   traits          VARCHAR      NOT NULL,
   updated_at      TIMESTAMP WITH TIME ZONE NOT NULL,
-  PRIMARY KEY (organization_id, profile_key)
+  PRIMARY KEY (profile_key, organization_id)
 );
 
 -- The delivery queue: one row per (event, integration), holding the frozen track call.
