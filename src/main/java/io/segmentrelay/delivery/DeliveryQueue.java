@@ -57,9 +57,9 @@ class DeliveryQueue {
       "SELECT seq FROM deliveries WHERE integration_id = ? AND status = 'pending'"
           + " AND next_attempt_at <= ? ORDER BY integration_id, status, next_attempt_at, seq LIMIT ?";
 
-  private static final String CLAIM_ONE =
+  private static final String CLAIM_BY_KEY =
       "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
-          + " version = version + 1, updated_at = ? WHERE seq = ? AND status = 'pending'";
+          + " version = version + 1, updated_at = ? WHERE status = 'pending' AND ";
 
   /** Claims due rows and returns their keys. */
   private List<Long> claimRows(
@@ -71,23 +71,14 @@ class DeliveryQueue {
           .list();
     }
     var due = jdbc.sql(DUE_SEQS).params(integrationId, Sql.ts(now), limit).query(Long.class).list();
-    var counts = template.batchUpdate(CLAIM_ONE, due, 500, (ps, seq) -> {
-      ps.setString(1, owner);
-      ps.setObject(2, Sql.ts(leaseUntil));
-      ps.setObject(3, Sql.ts(now));
-      ps.setLong(4, seq);
-    });
-    var claimed = new ArrayList<Long>(due.size());
-    int i = 0;
-    for (var chunk : counts) {
-      for (var n : chunk) {
-        if (n == 1) {
-          claimed.add(due.get(i));
-        }
-        i++;
-      }
+    if (!due.isEmpty()) {
+      // Rows that stopped being pending in between (a pause) are not updated, and the read-back
+      // by lease owner leaves them out.
+      jdbc.sql(CLAIM_BY_KEY + set.in("seq", due.size()))
+          .params(set.values(List.of(owner, Sql.ts(leaseUntil), Sql.ts(now)), due, Long.class))
+          .update();
     }
-    return claimed;
+    return due;
   }
 
 
