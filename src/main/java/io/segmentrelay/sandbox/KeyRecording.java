@@ -3,7 +3,6 @@ package io.segmentrelay.sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +20,10 @@ final class KeyRecording {
 
   private final Set<String> messageIds = new HashSet<>();
 
-  private final List<ReceivedEvent> events = new ArrayList<>();
+  /** How many events are kept per key in {@link RecordMode#FULL}: the newest, so memory stays bounded. */
+  static final int MAX_EVENTS = 100_000;
+
+  private final Deque<ReceivedEvent> events = new ArrayDeque<>();
 
   // Bytes rather than Strings: decoding happens only when a test asks.
   private final Deque<byte[]> bodies = new ArrayDeque<>();
@@ -47,7 +49,10 @@ final class KeyRecording {
         duplicated++;
       }
       if (mode == RecordMode.FULL) {
-        events.add(new ReceivedEvent(event, receivedAt));
+        if (events.size() == MAX_EVENTS) {
+          events.removeFirst();
+        }
+        events.addLast(new ReceivedEvent(event, receivedAt));
       }
     }
     if (mode == RecordMode.FULL) {
