@@ -99,7 +99,7 @@ class DeliveryWorker {
     var outcomes = new ArrayList<Outcome>();
     refused.forEach((c, problem) -> outcomes.add(done.failed(c, problem, List.of(), false)));
     sendable.forEach(item -> outcomes.add(decide(item.delivery(), done, log)));
-    queue.record(outcomes);
+    queue.record(holdRetriesIfPausedMeanwhile(integrationId, outcomes));
     metrics.recorded(outcomes);
   }
 
@@ -126,6 +126,18 @@ class DeliveryWorker {
     metrics.attempt(response);
     return new Delivery.Attempt(1, now, response.durationMs(),
         response.status() == 0 ? null : response.status(), response.error(), response.body(), null);
+  }
+
+  /** A pause while the requests were out holds the retries too, as it holds everything waiting. */
+  private List<Outcome> holdRetriesIfPausedMeanwhile(String integrationId, List<Outcome> outcomes) {
+    boolean retries = outcomes.stream().anyMatch(o -> o.status() == Status.PENDING);
+    if (!retries || !integrations.findById(integrationId).map(Integration::paused).orElse(false)) {
+      return outcomes;
+    }
+    return outcomes.stream()
+        .map(o -> o.status() != Status.PENDING ? o : new Outcome(o.delivery(), o.leaseOwner(),
+            Status.HELD, null, null, null, o.attempted(), o.attempts(), o.at()))
+        .toList();
   }
 
   /** Splits into requests of at most {@code maxEvents} events and {@code maxBytes} bytes. */

@@ -48,6 +48,23 @@ class PauseResumeTest extends DeliveryTestSupport {
   }
 
   @Test
+  void a_pause_while_a_request_is_out_holds_its_retry() throws Exception {
+    sandbox().addFault(FaultRule.status(503).withLatency(Duration.ofMillis(700)).forWriteKey(writeKey));
+    postEvents(tenant, event("evt_out"));
+    var run = java.util.concurrent.CompletableFuture.runAsync(dispatcher::runDue);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3))
+        .until(() -> onlyDelivery().get("status").asString().equals("in_flight"));
+    pause();
+    run.get();
+    var delivery = onlyDelivery();
+    assertThat(delivery.get("status").asString()).isEqualTo("held");
+    assertThat(delivery.get("attempts")).hasSize(1);
+    api.post(base() + "/resume", tenant.adminToken(), Map.of());
+    dispatcher.runDue();
+    assertThat(onlyDelivery().get("status").asString()).isEqualTo("delivered");
+  }
+
+  @Test
   void resume_with_discard_delivers_none_of_the_held_events() {
     pause();
     postEvents(tenant, batchOf("evt_", 2));
