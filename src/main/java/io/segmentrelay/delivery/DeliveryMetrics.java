@@ -9,6 +9,8 @@ import io.segmentrelay.segment.SegmentResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -25,6 +27,9 @@ class DeliveryMetrics {
   private final Clock clock;
   private final Timer latency;
   private final MultiGauge depth;
+  // Counters by tag value, looked up here rather than in the registry for every delivery.
+  private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
   DeliveryMetrics(MeterRegistry registry, JdbcClient jdbc, Clock clock) {
     this.registry = registry;
@@ -43,12 +48,14 @@ class DeliveryMetrics {
 
   void attempt(SegmentResponse response) {
     var statusClass = response.error() != null ? "error" : (response.status() / 100) + "xx";
-    Counter.builder("relay.delivery.attempts")
-        .description("Requests to Segment by HTTP status class")
-        .tag("status_class", statusClass)
-        .register(registry)
+    attempts.computeIfAbsent(statusClass, c ->
+        Counter.builder("relay.delivery.attempts")
+            .description("Requests to Segment by HTTP status class")
+            .tag("status_class", c)
+            .register(registry))
         .increment();
   }
+
 
   void recorded(List<DeliveryQueue.Outcome> outcomes) {
     var now = clock.instant();
@@ -61,12 +68,14 @@ class DeliveryMetrics {
   }
 
   private void outcome(String outcome) {
-    Counter.builder("relay.deliveries")
-        .description("Delivery outcomes after an attempt")
-        .tag("outcome", outcome)
-        .register(registry)
+    outcomes.computeIfAbsent(outcome, o ->
+        Counter.builder("relay.deliveries")
+            .description("Delivery outcomes after an attempt")
+            .tag("outcome", o)
+            .register(registry))
         .increment();
   }
+
 
   /** Queue depth is read from the table, so it is right across nodes. */
   @Scheduled(fixedDelayString = "PT15S", initialDelayString = "PT1S")

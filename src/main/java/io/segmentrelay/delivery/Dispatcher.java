@@ -79,13 +79,10 @@ public class Dispatcher implements SmartLifecycle {
     while (claimedAny) {
       claimedAny = false;
       for (var integrationId : queue.activeIntegrationIds()) {
-        var owner = nextOwner();
-        var now = clock.instant();
-        var claimed =
-            queue.claim(integrationId, owner, now, now.plus(settings.leaseDuration()), settings.claimSize());
-        if (!claimed.isEmpty()) {
-          worker.process(integrationId, owner, claimed);
-          processed += claimed.size();
+        var claim = claim(integrationId, clock.instant());
+        if (!claim.rows().isEmpty()) {
+          worker.process(integrationId, claim.owner(), claim.rows());
+          processed += claim.rows().size();
           claimedAny = true;
         }
       }
@@ -114,9 +111,9 @@ public class Dispatcher implements SmartLifecycle {
         slots.computeIfAbsent(integrationId, id -> new Semaphore(settings.concurrencyPerIntegration()));
     boolean claimedAny = false;
     while (running && slot.tryAcquire()) {
-      var owner = nextOwner();
-      var claimed =
-          queue.claim(integrationId, owner, now, now.plus(settings.leaseDuration()), settings.claimSize());
+      var claim = claim(integrationId, now);
+      var owner = claim.owner();
+      var claimed = claim.rows();
       if (claimed.isEmpty()) {
         slot.release();
         break;
@@ -176,6 +173,15 @@ public class Dispatcher implements SmartLifecycle {
       }
       wakeRequested = false;
     }
+  }
+
+  /** Up to a claim's worth of the integration's due deliveries, under a new lease owner. */
+  private record Claim(String owner, java.util.List<DeliveryQueue.Claimed> rows) {}
+
+  private Claim claim(String integrationId, Instant now) {
+    var owner = nextOwner();
+    return new Claim(owner, queue.claim(
+        integrationId, owner, now, now.plus(settings.leaseDuration()), settings.claimSize()));
   }
 
   private String nextOwner() {

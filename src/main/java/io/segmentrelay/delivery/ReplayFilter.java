@@ -2,9 +2,8 @@ package io.segmentrelay.delivery;
 
 import io.segmentrelay.system.ApiException;
 import io.segmentrelay.system.FieldError;
+import io.segmentrelay.system.Timestamps;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -58,11 +57,10 @@ public record ReplayFilter(Set<Delivery.Status> statuses, Instant since, Instant
     if (body == null || !body.hasNonNull(field)) {
       return null;
     }
-    try {
-      return OffsetDateTime.parse(body.get(field).asString()).toInstant();
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(field, "must be ISO 8601 with a time zone"));
-      return null;
+    var instant = Timestamps.parse(body.get(field).asString());
+    if (instant.isEmpty()) {
+      errors.add(new FieldError(field, Timestamps.INVALID));
     }
+    return instant.orElse(null);
   }
 }

@@ -1,11 +1,10 @@
 package io.segmentrelay.ingest;
 
 import io.segmentrelay.system.FieldError;
+import io.segmentrelay.system.Timestamps;
 import io.segmentrelay.track.LifecycleEvent;
 import io.segmentrelay.track.SurveyEvent;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -98,12 +97,11 @@ final class EventParser {
     if (text == null) {
       return null;
     }
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      fields.error("timestamp", "must be ISO 8601 with a time zone, e.g. 2026-05-13T10:14:00.000Z");
-      return null;
+    var instant = Timestamps.parse(text);
+    if (instant.isEmpty()) {
+      fields.error("timestamp", Timestamps.INVALID);
     }
+    return instant.orElse(null);
   }
 
   /** Typed reads of one object's fields, reporting errors under a prefix. */

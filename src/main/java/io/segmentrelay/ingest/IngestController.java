@@ -3,6 +3,7 @@ package io.segmentrelay.ingest;
 import io.segmentrelay.auth.Caller;
 import io.segmentrelay.system.ApiException;
 import io.segmentrelay.system.FieldError;
+import io.segmentrelay.system.Timestamps;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -70,8 +71,9 @@ class IngestController {
       errors.add(new FieldError("traits", "must be an object"));
     }
     var timestamp = body.get("timestamp");
-    if (timestamp != null && !timestamp.isNull() && !validTimestamp(timestamp)) {
-      errors.add(new FieldError("timestamp", "must be ISO 8601 with a time zone"));
+    if (timestamp != null && !timestamp.isNull()
+        && (!timestamp.isString() || Timestamps.parse(timestamp.asString()).isEmpty())) {
+      errors.add(new FieldError("timestamp", Timestamps.INVALID));
     }
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
@@ -136,12 +138,4 @@ class IngestController {
     return node.asString();
   }
 
-  private static boolean validTimestamp(JsonNode node) {
-    try {
-      java.time.OffsetDateTime.parse(node.asString());
-      return node.isString();
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
 }

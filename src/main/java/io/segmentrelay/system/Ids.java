@@ -18,9 +18,20 @@ public final class Ids {
 
   /** A random id such as {@code int_3fK9…} with 22 base62 characters (about 131 bits). */
   public static String random(String prefix) {
+    // One call into the (synchronized) generator per id, not one per character: ids are made for
+    // every delivery on the ingest path. Bytes of 248 and up are skipped, so each of the 62
+    // characters stays equally likely.
     var chars = new char[22];
-    for (int i = 0; i < chars.length; i++) {
-      chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+    var bytes = new byte[32];
+    int filled = 0;
+    while (filled < chars.length) {
+      RANDOM.nextBytes(bytes);
+      for (int i = 0; i < bytes.length && filled < chars.length; i++) {
+        int b = bytes[i] & 0xff;
+        if (b < 248) {
+          chars[filled++] = ALPHABET[b % ALPHABET.length];
+        }
+      }
     }
     return prefix + "_" + new String(chars);
   }
