@@ -16,11 +16,12 @@ import okhttp3.OkHttpClient;
  * The baseline: Segment's own analytics-java 3.5.4, default settings except the endpoint, run in
  * its own JVM so that its memory is measured on its own.
  *
- * <p>Protocol on stdin/stdout with the harness: prints {@code READY} once the client is built,
- * waits for a {@code GO} line, enqueues every event, flushes, prints {@code ENQUEUED <millis>},
- * then stays alive (the harness reads its VmHWM) until stdin closes.
+ * <p>Protocol on stdin/stdout with the harness: prints {@code READY} once the client is built;
+ * on a {@code WARM} line enqueues the warm-up events, flushes and prints {@code WARMED}; on a
+ * {@code GO} line enqueues every measured event, flushes, prints {@code ENQUEUED <millis>}, then
+ * stays alive (the harness reads its VmHWM) until stdin closes.
  *
- * <p>Arguments: {@code <endpoint> <writeKey> <events> <runId>}.
+ * <p>Arguments: {@code <endpoint> <writeKey> <events> <runId> <warmupEvents>}.
  */
 public final class AnalyticsSender {
 
@@ -31,6 +32,7 @@ public final class AnalyticsSender {
     String writeKey = args[1];
     int events = Integer.parseInt(args[2]);
     String runId = args[3];
+    int warmup = Integer.parseInt(args[4]);
 
     // analytics-java 3.5.4 posts to "<endpoint>/v1/import/" (trailing slash), which the sandbox
     // does not route (real Segment does). The client is the library's default one (15 s
@@ -57,6 +59,16 @@ public final class AnalyticsSender {
     System.out.println("READY");
     System.out.flush();
     String line = in.readLine();
+    if ("WARM".equals(line)) {
+      Date warmTimestamp = new Date();
+      for (int i = 0; i < warmup; i++) {
+        analytics.enqueue(track("warm-" + runId, i, warmTimestamp));
+      }
+      analytics.flush();
+      System.out.println("WARMED");
+      System.out.flush();
+      line = in.readLine();
+    }
     if (!"GO".equals(line)) {
       return;
     }

@@ -37,6 +37,8 @@ public final class Bench {
 
   // Sizes and settings, all overridable with -Dbench.<name>=...
   final int events = Integer.getInteger("bench.events", 200_000);
+  /** Events sent, and delivered, before each throughput run, so that it measures warm JVMs. */
+  final int warmup = Integer.getInteger("bench.warmup", 50_000);
   final int backlog = Integer.getInteger("bench.backlog", 1_000_000);
   final int batch = Integer.getInteger("bench.batch", 100);
   final int senders = Integer.getInteger("bench.senders", 8);
@@ -67,6 +69,8 @@ public final class Bench {
     final String name;
     double enqueueOrIngestEps = Double.NaN;
     double deliveredEps = Double.NaN;
+    /** Delivered events/s of the warm-up, from a cold JVM. */
+    double warmEps = Double.NaN;
     long delivered = -1;
     double requestsPerEvent = Double.NaN;
     long duplicates;
@@ -142,24 +146,33 @@ public final class Bench {
     System.out.printf("[analytics-java] sending %,d events%n", events);
     var sender = Proc.java("analytics-java", List.of("-cp", System.getProperty("java.class.path")),
         List.of(AnalyticsSender.class.getName(), sandboxUrl, "analytics-key",
-            Integer.toString(events), "aj-" + stamp),
+            Integer.toString(events), "aj-" + stamp, Integer.toString(warmup)),
         Map.of(), logs.resolve("analytics-java.log"), true);
     try (sender) {
       var out = new BufferedReader(new InputStreamReader(sender.process.getInputStream(), StandardCharsets.UTF_8));
       Writer in = new OutputStreamWriter(sender.process.getOutputStream(), StandardCharsets.UTF_8);
       expectLine(out, "READY", sender);
       run.startRss = sender.rss();
+      if (warmup > 0) {
+        long warmStart = System.nanoTime();
+        in.write("WARM\n");
+        in.flush();
+        expectLine(out, "WARMED", sender);
+        run.warmEps = warmup / seconds(awaitEvents(sandboxUrl, "analytics-key", warmup, sender) - warmStart);
+      }
+      var before = keyStats(sandboxUrl, "analytics-key");
       long start = System.nanoTime();
       in.write("GO\n");
       in.flush();
       var enqueued = expectLine(out, "ENQUEUED", sender);
       long enqueueMillis = Long.parseLong(enqueued.split(" ")[1]);
       run.enqueueOrIngestEps = events / (enqueueMillis / 1000.0);
-      long done = awaitEvents(sandboxUrl, "analytics-key", events, sender);
+      long done = awaitEvents(sandboxUrl, "analytics-key", warmup + events, sender);
       run.deliveredEps = events / seconds(done - start);
       run.peakRss = sender.peakRss();
       var stats = keyStats(sandboxUrl, "analytics-key");
-      run.requestsPerEvent = stats.path("requests").asDouble() / events;
+      run.requestsPerEvent =
+          (stats.path("requests").asDouble() - before.path("requests").asDouble()) / events;
       run.duplicates = stats.path("duplicates").asLong();
       run.note = "in-memory queue, not durable; JVM defaults";
       in.close();
@@ -188,6 +201,14 @@ public final class Bench {
         var relay = startRelay(db, dbName, List.of(sandboxUrl, proxy.baseUrl()), Map.of())) {
       run.startRss = relay.proc.rss();
       var ingestKey = relay.tenant("bench " + db, db + "-key", sandboxUrl);
+      if (warmup > 0) {
+        System.out.printf("[relay %s] warm-up: %,d events%n", db, warmup);
+        long warmStart = System.nanoTime();
+        relay.ingest(ingestKey, db + "-warm-" + stamp, warmup, batch, senders);
+        run.warmEps = warmup / seconds(awaitEvents(sandboxUrl, db + "-key", warmup, relay.proc) - warmStart);
+      }
+      var before = keyStats(sandboxUrl, db + "-key");
+      long baseline = before.path("events").asLong();
       System.out.printf("[relay %s] sending %,d events (%d senders, %d per request)%n",
           db, events, senders, batch);
       long start = System.nanoTime();
@@ -197,7 +218,7 @@ public final class Bench {
       long delivered;
       long done;
       while (true) {
-        delivered = keyStats(sandboxUrl, db + "-key").path("events").asLong();
+        delivered = keyStats(sandboxUrl, db + "-key").path("events").asLong() - baseline;
         done = System.nanoTime();
         if (delivered >= events || done > deadline) {
           break;
@@ -208,7 +229,8 @@ public final class Bench {
       run.delivered = delivered;
       run.deliveredEps = delivered / seconds(done - start);
       var stats = keyStats(sandboxUrl, db + "-key");
-      run.requestsPerEvent = stats.path("requests").asDouble() / Math.max(1, stats.path("events").asLong());
+      run.requestsPerEvent = (stats.path("requests").asDouble() - before.path("requests").asDouble())
+          / Math.max(1, stats.path("events").asLong() - baseline);
       run.duplicates = stats.path("duplicates").asLong();
       System.out.printf("[relay %s] ingest %,.0f events/s, delivered %,d in %.0f s: %,.0f events/s, %.4f requests/event%n",
           db, run.enqueueOrIngestEps, delivered, seconds(done - start), run.deliveredEps, run.requestsPerEvent);
@@ -519,10 +541,12 @@ public final class Bench {
     out.append("# segment-relay vs analytics-java: ").append(stamp).append("\n\n");
     out.append("Machine: ").append(machine()).append("\n\n");
     out.append(String.format(Locale.ROOT,
-        "Settings: %,d events; relay ingest in requests of %d events from %d concurrent senders;"
+        "Settings: %,d events after a warm-up of %,d (each throughput run first sends and delivers"
+            + " the warm-up events through the same process, so that it measures warm JVMs);"
+            + " relay ingest in requests of %d events from %d concurrent senders;"
             + " latency at %,d events/s for %d s in requests of %d; backlog %,d events on %s"
             + " with RELAY_DELIVERY_RETRY_DELAYS=%s (x60); relay JVM `%s`.%n%n",
-        events, batch, senders, latencyRate, latencySeconds, latencyBatch, backlog,
+        events, warmup, batch, senders, latencyRate, latencySeconds, latencyBatch, backlog,
         backlogDb.equals("h2") ? "H2" : "PostgreSQL", backlogRetryDelay, String.join(" ", relayJvm)));
     if (!runs.isEmpty()) {
       var baseline = runs.stream().filter(r -> r.name.startsWith("analytics")).findFirst().orElse(null);
@@ -533,6 +557,9 @@ public final class Bench {
       row(out, "Delivered events/s (start → sandbox holds all)", r -> fmt(r.deliveredEps)
           + (r.delivered >= 0 && r.delivered < events ? String.format(Locale.ROOT,
               " (only %,d of %,d within %d s)", r.delivered, events, deliverTimeout.toSeconds()) : ""), "");
+      if (warmup > 0) {
+        row(out, "Warm-up delivered events/s (cold JVM)", r -> fmt(r.warmEps), "");
+      }
       if (baseline != null) {
         row(out, "Delivered, × analytics-java", r -> String.format(Locale.ROOT, "%.2f×",
             r.deliveredEps / baseline.deliveredEps), "relay ≥ 2×");
