@@ -52,7 +52,12 @@ public record Delivery(
       String responseBody,
       Instant nextAttemptAt) {}
 
-  /** A delivery to insert at ingest. */
+  /**
+   * A delivery to insert at ingest.
+   *
+   * @param leaseOwner for a delivery inserted in flight: the lease it is inserted under; else null
+   * @param leaseUntil when that lease expires; null without one
+   */
   public record New(
       String id,
       String integrationId,
@@ -62,5 +67,7 @@ public record Delivery(
       String messageId,
       Status status,
       String payload,
-      Instant createdAt) {}
+      Instant createdAt,
+      String leaseOwner,
+      Instant leaseUntil) {}
 }

@@ -82,10 +82,13 @@ class DeliveryQueue {
   }
 
 
-  /** A claimed delivery, as the worker needs it. */
+  /**
+   * A delivery leased to this node, as the worker needs it: claimed from the queue, or handed over
+   * by ingest right after the commit that inserted it under the lease.
+   */
   record Claimed(
-      long seq, String id, String messageId, String payload, int attemptCount, int version,
-      Instant createdAt) {}
+      String id, String owner, Instant leaseUntil, String messageId, String payload,
+      int attemptCount, Instant createdAt) {}
 
   /** What to write back for one claimed delivery. */
   record Outcome(
@@ -118,8 +121,8 @@ class DeliveryQueue {
             return List.<Claimed>of();
           }
           return jdbc.sql(
-                  "SELECT d.seq, d.id, d.message_id, p.payload, d.attempt_count, d.version,"
-                      + " d.created_at FROM deliveries d"
+                  "SELECT d.id, d.message_id, p.payload, d.attempt_count, d.created_at"
+                      + " FROM deliveries d"
                       + " JOIN delivery_payloads p ON p.delivery_id = d.id"
                       + " WHERE d.lease_owner = ? AND " + set.in("d.seq", claimed.size())
                       + " ORDER BY d.next_attempt_at, d.seq")
@@ -127,12 +130,12 @@ class DeliveryQueue {
               .query(
                   (rs, n) ->
                       new Claimed(
-                          rs.getLong("seq"),
                           rs.getString("id"),
+                          owner,
+                          leaseUntil,
                           rs.getString("message_id"),
                           rs.getString("payload"),
                           rs.getInt("attempt_count"),
-                          rs.getInt("version"),
                           Sql.instant(rs, "created_at")))
               .list();
         });
@@ -171,10 +174,10 @@ class DeliveryQueue {
 
   /**
    * The lease owner is unique to a claim and cleared by its outcome: a row reclaimed since has
-   * another, and is skipped. Rows are found by key only, so the plan is a primary-key lookup.
+   * another, and is skipped. Rows are found by key only, so the plan is a unique-index lookup.
    */
   private void apply(Change change, List<Outcome> outcomes) {
-    var seqs = outcomes.stream().map(o -> o.delivery().seq()).toList();
+    var ids = outcomes.stream().map(o -> o.delivery().id()).toList();
     var params = List.<Object>of(
         change.status().wire(), ts(change.nextAttemptAt()), nullable(change.failureReason()),
         ts(change.deliveredAt()), change.attempted() ? 1 : 0, Sql.ts(change.at()),
@@ -183,8 +186,8 @@ class DeliveryQueue {
             "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
                 + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
-                + " WHERE lease_owner = ? AND " + set.in("seq", seqs.size()))
-        .params(set.values(params, seqs, Long.class))
+                + " WHERE lease_owner = ? AND " + set.in("id", ids.size()))
+        .params(set.values(params, ids, String.class))
         .update();
   }
 
@@ -201,16 +204,16 @@ class DeliveryQueue {
   private void insertAttempts(List<Outcome> outcomes) {
     var rows =
         outcomes.stream()
-            .flatMap(o -> o.attempts().stream().map(a -> new Object[] {o.delivery().seq(), a}))
+            .flatMap(o -> o.attempts().stream().map(a -> new Object[] {o.delivery().id(), a}))
             .toList();
     template.batchUpdate(
-        "INSERT INTO delivery_attempts (delivery_seq, attempt_no, attempted_at, duration_ms,"
+        "INSERT INTO delivery_attempts (delivery_id, attempt_no, attempted_at, duration_ms,"
             + " http_status, error, response_body, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
         500,
         (ps, row) -> {
           var a = (Delivery.Attempt) row[1];
-          ps.setLong(1, (Long) row[0]);
+          ps.setString(1, (String) row[0]);
           ps.setInt(2, a.number());
           ps.setObject(3, Sql.ts(a.at()));
           ps.setLong(4, a.durationMs());

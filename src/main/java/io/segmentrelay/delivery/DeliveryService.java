@@ -114,7 +114,7 @@ public class DeliveryService {
   private DeliveryStats.LastError lastError(String integrationId, Instant since) {
     return jdbc.sql(
             "SELECT a.attempted_at, a.http_status, a.error, a.response_body FROM delivery_attempts a"
-                + " JOIN deliveries d ON d.seq = a.delivery_seq WHERE d.integration_id = ?"
+                + " JOIN deliveries d ON d.id = a.delivery_id WHERE d.integration_id = ?"
                 + " AND (a.http_status IS NULL OR a.http_status >= 300) AND a.attempted_at >= ?"
                 + " ORDER BY a.seq DESC LIMIT 1")
         .params(integrationId, Sql.ts(since))

@@ -37,7 +37,10 @@ public class DeliveryStore {
     this.template = template;
   }
 
-  /** Inserts the deliveries of newly accepted events, in one batch. */
+  /**
+   * Inserts the deliveries of newly accepted events, in one batch. A delivery with a lease owner is
+   * inserted in flight, leased to that owner: its node sends it without claiming it.
+   */
   public void insertAll(List<Delivery.New> deliveries) {
     if (deliveries.isEmpty()) {
       return;
@@ -45,7 +48,8 @@ public class DeliveryStore {
     template.batchUpdate(
         "INSERT INTO deliveries (id, integration_id, organization_id, event_id, event_type,"
             + " message_id, status, payload_bytes, next_attempt_at, created_at,"
-            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " updated_at, lease_owner, lease_expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         deliveries,
         500,
         (ps, d) -> {
@@ -61,6 +65,8 @@ public class DeliveryStore {
           ps.setObject(9, now);
           ps.setObject(10, now);
           ps.setObject(11, now);
+          ps.setString(12, d.leaseOwner());
+          ps.setObject(13, Sql.ts(d.leaseUntil()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
         });
     template.batchUpdate(
         "INSERT INTO delivery_payloads (delivery_id, payload) VALUES (?, ?)",
@@ -175,27 +181,27 @@ public class DeliveryStore {
     if (rows.isEmpty()) {
       return rows;
     }
-    var bySeq = new HashMap<Long, List<Delivery.Attempt>>();
+    var byId = new HashMap<String, List<Delivery.Attempt>>();
     var placeholders = String.join(", ", rows.stream().map(r -> "?").toList());
     jdbc.sql(
-            "SELECT delivery_seq, attempt_no, attempted_at, duration_ms, http_status, error,"
+            "SELECT delivery_id, attempt_no, attempted_at, duration_ms, http_status, error,"
                 + " response_body, next_attempt_at FROM delivery_attempts"
-                + " WHERE delivery_seq IN (" + placeholders + ") ORDER BY delivery_seq, seq")
-        .params(rows.stream().map(r -> (Object) r.seq()).toList())
+                + " WHERE delivery_id IN (" + placeholders + ") ORDER BY delivery_id, seq")
+        .params(rows.stream().map(r -> (Object) r.id()).toList())
         .query(
             rs -> {
-              bySeq
-                  .computeIfAbsent(rs.getLong("delivery_seq"), k -> new ArrayList<>())
+              byId
+                  .computeIfAbsent(rs.getString("delivery_id"), k -> new ArrayList<>())
                   .add(mapAttempt(rs));
             });
-    return rows.stream().map(r -> withAttempts(r, bySeq)).toList();
+    return rows.stream().map(r -> withAttempts(r, byId)).toList();
   }
 
-  private static Delivery withAttempts(Delivery d, Map<Long, List<Delivery.Attempt>> bySeq) {
+  private static Delivery withAttempts(Delivery d, Map<String, List<Delivery.Attempt>> byId) {
     return new Delivery(
         d.seq(), d.id(), d.integrationId(), d.eventId(), d.eventType(), d.messageId(), d.status(),
         d.payload(), d.attemptCount(), d.nextAttemptAt(), d.failureReason(), d.createdAt(),
-        d.deliveredAt(), List.copyOf(bySeq.getOrDefault(d.seq(), List.of())));
+        d.deliveredAt(), List.copyOf(byId.getOrDefault(d.id(), List.of())));
   }
 
   private static Delivery.Attempt mapAttempt(ResultSet rs) throws SQLException {

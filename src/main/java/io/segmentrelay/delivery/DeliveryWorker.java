@@ -63,19 +63,23 @@ class DeliveryWorker {
   /** One request's worth of deliveries, each with its body as sent this time. */
   private record Item(Claimed delivery, String body, int bytes) {}
 
-  /** The requests a delivery took part in during this attempt, in order. */
+  /** The requests a delivery took part in during this attempt, in order, by delivery id. */
   private final class Log {
-    final Map<Long, List<Delivery.Attempt>> attempts = new HashMap<>();
-    final Map<Long, SegmentResponse> last = new HashMap<>();
+    final Map<String, List<Delivery.Attempt>> attempts = new HashMap<>();
+    final Map<String, SegmentResponse> last = new HashMap<>();
   }
 
-  void process(String integrationId, String owner, List<Claimed> claimed) {
+  /**
+   * Sends deliveries leased to this node (each under its own lease owner; one call may combine
+   * several claims or hand-overs) and records their outcomes.
+   */
+  void process(String integrationId, List<Claimed> claimed) {
     var integration = integrations.findById(integrationId).orElse(null);
     if (integration == null) {
       return; // deleted while in flight: its deliveries were deleted with it
     }
     if (integration.paused()) {
-      var held = new Done(owner, clock.instant());
+      var held = new Done(clock.instant());
       queue.record(claimed.stream().map(c -> held.held(c)).toList());
       return;
     }
@@ -95,7 +99,7 @@ class DeliveryWorker {
       send(integration, writeKey, sentAt, batch, log);
     }
     // One time for the whole claim, so that outcomes alike are written by one statement.
-    var done = new Done(owner, clock.instant());
+    var done = new Done(clock.instant());
     var outcomes = new ArrayList<Outcome>();
     refused.forEach((c, problem) -> outcomes.add(done.failed(c, problem, List.of(), false)));
     sendable.forEach(item -> outcomes.add(decide(item.delivery(), done, log)));
@@ -171,12 +175,12 @@ class DeliveryWorker {
     metrics.attempt(response);
     boolean split = response.rejectedContent() && batch.size() > 1;
     for (var item : batch) {
-      var seq = item.delivery().seq();
+      var id = item.delivery().id();
       var next = split ? at : null;
       log.attempts
-          .computeIfAbsent(seq, k -> new ArrayList<>())
+          .computeIfAbsent(id, k -> new ArrayList<>())
           .add(attempt(item.delivery(), at, response, next, split ? batch.size() : 0));
-      log.last.put(seq, response);
+      log.last.put(id, response);
     }
     if (split) {
       int half = batch.size() / 2;
@@ -190,8 +194,8 @@ class DeliveryWorker {
   }
 
   private Outcome decide(Claimed c, Done done, Log log) {
-    var response = log.last.get(c.seq());
-    var attempts = log.attempts.get(c.seq());
+    var response = log.last.get(c.id());
+    var attempts = log.attempts.get(c.id());
     var attemptedAt = attempts.getLast().at();
     int number = c.attemptCount() + 1;
     return switch (response.kind()) {
@@ -208,20 +212,20 @@ class DeliveryWorker {
     };
   }
 
-  /** The end of a claim's processing: its lease owner and the time its outcomes are written. */
-  private record Done(String owner, Instant at) {
+  /** The end of a claim's processing: the time its outcomes are written. */
+  private record Done(Instant at) {
 
     Outcome held(Claimed c) {
-      return new Outcome(c, owner, Status.HELD, null, null, null, false, List.of(), at);
+      return new Outcome(c, c.owner(), Status.HELD, null, null, null, false, List.of(), at);
     }
 
     Outcome failed(Claimed c, String reason, List<Delivery.Attempt> attempts, boolean attempted) {
-      return new Outcome(c, owner, Status.FAILED, null, reason, null, attempted, attempts, at);
+      return new Outcome(c, c.owner(), Status.FAILED, null, reason, null, attempted, attempts, at);
     }
 
     Outcome outcome(
         Claimed c, Status status, Instant next, Instant deliveredAt, List<Delivery.Attempt> attempts) {
-      return new Outcome(c, owner, status, next, null, deliveredAt, true, attempts, at);
+      return new Outcome(c, c.owner(), status, next, null, deliveredAt, true, attempts, at);
     }
   }
 

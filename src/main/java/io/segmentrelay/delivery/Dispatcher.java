@@ -5,13 +5,19 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +31,12 @@ import org.springframework.stereotype.Component;
  * destination never holds back another (L5). The loop wakes when deliveries become due in this
  * process (ingest, resume, replay), when a worker finishes, at the next due attempt or expiring
  * lease, and at the latest every poll interval (other nodes' ingests).
+ *
+ * <p>Deliveries accepted by this node skip the claim: ingest inserts them in flight under a lease
+ * of this node ({@link #leaseForIngest}) and, once committed, hands them over ({@link #handOff});
+ * the loop sends them before claiming from the queue. They are as durable as claimed ones: if this
+ * node stops or dies first, its leases are released or expire and any node sends them. At most
+ * {@code relay.delivery.handoff-limit} deliveries wait in memory; beyond it ingest queues them.
  */
 @Component
 public class Dispatcher implements SmartLifecycle {
@@ -39,6 +51,11 @@ public class Dispatcher implements SmartLifecycle {
   private final String node = nodeName();
   private final AtomicLong claims = new AtomicLong();
   private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentLinkedQueue<DeliveryQueue.Claimed>> handedOff =
+      new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> queueTurns = new ConcurrentHashMap<>();
+  /** Handed-over deliveries not yet finished (waiting or being sent). */
+  private final AtomicInteger handedOffCount = new AtomicInteger();
   private final Object signal = new Object();
   private boolean wakeRequested;
   private volatile boolean running;
@@ -56,6 +73,57 @@ public class Dispatcher implements SmartLifecycle {
   @EventListener
   void on(DeliveriesReady ready) {
     wake();
+  }
+
+  /** A lease for deliveries that ingest inserts in flight and then hands over. */
+  public record Lease(String owner, Instant until) {}
+
+  /**
+   * A lease for {@code deliveries} about to be inserted by ingest, or empty when they should be
+   * queued for a claim instead: the dispatcher is not running here, or enough wait in memory.
+   */
+  public Optional<Lease> leaseForIngest(int deliveries) {
+    if (!running || handedOffCount.get() + deliveries > settings.handoffLimit()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Lease(nextOwner(), clock.instant().plus(settings.leaseDuration())));
+  }
+
+  /** Deliveries committed in flight under a {@link #leaseForIngest} lease, to send next. */
+  public void handOff(List<Delivery.New> committed) {
+    if (!running || committed.isEmpty()) {
+      return; // stopped meanwhile: the leases are released or expire, and the queue has them
+    }
+    for (var d : committed) {
+      handedOff
+          .computeIfAbsent(d.integrationId(), id -> new ConcurrentLinkedQueue<>())
+          .add(new DeliveryQueue.Claimed(d.id(), d.leaseOwner(), d.leaseUntil(), d.messageId(),
+              d.payload(), 0, d.createdAt()));
+    }
+    handedOffCount.addAndGet(committed.size());
+    wake();
+  }
+
+  /**
+   * Up to a claim's worth of the integration's handed-over deliveries. One whose lease has run
+   * more than half its time is left alone: the reclaim will queue it for whichever node is free.
+   */
+  private List<DeliveryQueue.Claimed> takeHandedOff(String integrationId, Instant now) {
+    var waiting = handedOff.get(integrationId);
+    var taken = new ArrayList<DeliveryQueue.Claimed>();
+    if (waiting == null) {
+      return taken;
+    }
+    var half = settings.leaseDuration().dividedBy(2);
+    DeliveryQueue.Claimed next;
+    while (taken.size() < settings.claimSize() && (next = waiting.poll()) != null) {
+      if (now.isBefore(next.leaseUntil().minus(half))) {
+        taken.add(next);
+      } else {
+        handedOffCount.decrementAndGet();
+      }
+    }
+    return taken;
   }
 
   /** Makes the loop look for due deliveries now. */
@@ -79,10 +147,10 @@ public class Dispatcher implements SmartLifecycle {
     while (claimedAny) {
       claimedAny = false;
       for (var integrationId : queue.activeIntegrationIds()) {
-        var claim = claim(integrationId, clock.instant());
-        if (!claim.rows().isEmpty()) {
-          worker.process(integrationId, claim.owner(), claim.rows());
-          processed += claim.rows().size();
+        var claimed = claim(integrationId, clock.instant());
+        if (!claimed.isEmpty()) {
+          worker.process(integrationId, claimed);
+          processed += claimed.size();
           claimedAny = true;
         }
       }
@@ -100,7 +168,14 @@ public class Dispatcher implements SmartLifecycle {
       lastReclaim = now;
     }
     boolean claimedAny = false;
-    for (var integrationId : queue.activeIntegrationIds()) {
+    // Handed-over deliveries of an integration paused since are taken too: the worker holds them.
+    var integrationIds = new LinkedHashSet<>(queue.activeIntegrationIds());
+    handedOff.forEach((id, waiting) -> {
+      if (!waiting.isEmpty()) {
+        integrationIds.add(id);
+      }
+    });
+    for (var integrationId : integrationIds) {
       claimedAny |= dispatchIntegration(integrationId, now);
     }
     return claimedAny;
@@ -111,9 +186,9 @@ public class Dispatcher implements SmartLifecycle {
         slots.computeIfAbsent(integrationId, id -> new Semaphore(settings.concurrencyPerIntegration()));
     boolean claimedAny = false;
     while (running && slot.tryAcquire()) {
-      var claim = claim(integrationId, now);
-      var owner = claim.owner();
-      var claimed = claim.rows();
+      var work = nextWork(integrationId, now);
+      var claimed = work.rows();
+      int handed = work.handedOff();
       if (claimed.isEmpty()) {
         slot.release();
         break;
@@ -122,11 +197,12 @@ public class Dispatcher implements SmartLifecycle {
       workers.submit(
           () -> {
             try {
-              worker.process(integrationId, owner, claimed);
+              worker.process(integrationId, claimed);
             } catch (RuntimeException e) {
               log.error("Delivery worker failed for integration {}; its lease will expire and"
                   + " the deliveries will be retried", integrationId, e);
             } finally {
+              handedOffCount.addAndGet(-handed);
               slot.release();
               wake();
             }
@@ -175,13 +251,33 @@ public class Dispatcher implements SmartLifecycle {
     }
   }
 
-  /** Up to a claim's worth of the integration's due deliveries, under a new lease owner. */
-  private record Claim(String owner, java.util.List<DeliveryQueue.Claimed> rows) {}
+  /** What a slot sends next, and how many of those were handed over by ingest. */
+  private record Work(List<DeliveryQueue.Claimed> rows, int handedOff) {}
 
-  private Claim claim(String integrationId, Instant now) {
-    var owner = nextOwner();
-    return new Claim(owner, queue.claim(
-        integrationId, owner, now, now.plus(settings.leaseDuration()), settings.claimSize()));
+  /**
+   * Handed-over deliveries and queued ones (retries, other nodes' ingest, a backlog) take turns,
+   * so that neither waits behind the other while both are there.
+   */
+  private Work nextWork(String integrationId, Instant now) {
+    boolean queueFirst =
+        queueTurns.computeIfAbsent(integrationId, id -> new AtomicLong()).incrementAndGet() % 2 == 0;
+    if (queueFirst) {
+      var claimed = claim(integrationId, now);
+      if (!claimed.isEmpty()) {
+        return new Work(claimed, 0);
+      }
+    }
+    var handed = takeHandedOff(integrationId, now);
+    if (!handed.isEmpty() || queueFirst) {
+      return new Work(handed, handed.size());
+    }
+    return new Work(claim(integrationId, now), 0);
+  }
+
+  /** Up to a claim's worth of the integration's due deliveries, under a new lease owner. */
+  private List<DeliveryQueue.Claimed> claim(String integrationId, Instant now) {
+    return queue.claim(
+        integrationId, nextOwner(), now, now.plus(settings.leaseDuration()), settings.claimSize());
   }
 
   private String nextOwner() {
@@ -217,6 +313,8 @@ public class Dispatcher implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    handedOff.clear();
+    handedOffCount.set(0);
     int released = queue.releaseLeases(node + ":", clock.instant());
     log.info("Delivery dispatcher stopped; released {} unfinished deliveries", released);
   }

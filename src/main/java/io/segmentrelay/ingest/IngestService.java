@@ -4,6 +4,7 @@ import io.segmentrelay.auth.Caller;
 import io.segmentrelay.delivery.DeliveriesReady;
 import io.segmentrelay.delivery.Delivery;
 import io.segmentrelay.delivery.DeliveryStore;
+import io.segmentrelay.delivery.Dispatcher;
 import io.segmentrelay.identity.Identity;
 import io.segmentrelay.identity.IdentityService;
 import io.segmentrelay.integration.Integration;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationEventPublisher;
@@ -52,6 +54,7 @@ class IngestService {
   private final ApplicationEventPublisher publisher;
   private final String version;
   private final SetParameter set;
+  private final Dispatcher dispatcher;
 
   IngestService(
       JdbcClient jdbc,
@@ -64,7 +67,8 @@ class IngestService {
       Clock clock,
       ApplicationEventPublisher publisher,
       RelayProperties properties,
-      SetParameter set) {
+      SetParameter set,
+      Dispatcher dispatcher) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
@@ -76,22 +80,28 @@ class IngestService {
     this.publisher = publisher;
     this.version = properties.version();
     this.set = set;
+    this.dispatcher = dispatcher;
   }
 
   /** What an ingest call did. */
   record Accepted(int accepted, int duplicates, int deliveries) {}
 
+  /** What one transaction stored, and which of its deliveries this node sends without a claim. */
+  private record Stored(Accepted accepted, List<Delivery.New> leased) {}
+
   /**
    * Stores the events and their deliveries, all or nothing. Returns only after the commit. Two
    * concurrent requests with the same event id race on the unique key; the loser retries and
-   * then sees the event as a duplicate.
+   * then sees the event as a duplicate. Deliveries to active integrations are inserted in flight
+   * under a lease of this node and handed to its dispatcher after the commit, when it has room.
    */
   Accepted accept(Caller.App app, List<SurveyEvent> events) {
-    var result = inTransaction(() -> store(app, events));
-    if (result.deliveries() > 0) {
+    var stored = inTransaction(() -> store(app, events));
+    dispatcher.handOff(stored.leased());
+    if (stored.accepted().deliveries() > stored.leased().size()) {
       publisher.publishEvent(new DeliveriesReady());
     }
-    return result;
+    return stored.accepted();
   }
 
   /** An identify call (E2), committed before it returns. */
@@ -113,10 +123,12 @@ class IngestService {
     }
   }
 
-  private Accepted store(Caller.App app, List<SurveyEvent> events) {
+  private Stored store(Caller.App app, List<SurveyEvent> events) {
     var now = clock.instant();
     var fresh = newEvents(app.appId(), events);
     var targets = integrations.list(app.organizationId());
+    var lease = fresh.isEmpty() ? Optional.<Dispatcher.Lease>empty()
+        : dispatcher.leaseForIngest(fresh.size() * targets.size());
     var queued = new ArrayList<Delivery.New>();
     var identities = identity.resolveAll(app.organizationId(), fresh.stream()
         .map(e -> new IdentityService.Input(e.userId(), e.anonymousId(), e.traits()))
@@ -132,13 +144,15 @@ class IngestService {
                   app.organizationId(), app.appId(), integration.id(), setting.name(), version);
           var call = TrackCall.build(json, event, who, target);
           queued.add(delivery(integration, event, call.get("messageId").asString(),
-              json.writeValueAsString(call), now));
+              json.writeValueAsString(call), now, lease));
         }
       }
     }
     insertEvents(app.appId(), fresh, now);
     deliveries.insertAll(queued);
-    return new Accepted(events.size(), events.size() - fresh.size(), queued.size());
+    return new Stored(
+        new Accepted(events.size(), events.size() - fresh.size(), queued.size()),
+        queued.stream().filter(d -> d.leaseOwner() != null).toList());
   }
 
   /** The events not yet accepted for this app, first occurrence only, in request order. */
@@ -170,7 +184,11 @@ class IngestService {
   }
 
   private static Delivery.New delivery(
-      Integration integration, SurveyEvent event, String messageId, String payload, Instant now) {
+      Integration integration, SurveyEvent event, String messageId, String payload, Instant now,
+      Optional<Dispatcher.Lease> lease) {
+    var status = integration.paused() ? Delivery.Status.HELD
+        : lease.isPresent() ? Delivery.Status.IN_FLIGHT : Delivery.Status.PENDING;
+    var leased = status == Delivery.Status.IN_FLIGHT ? lease.get() : null;
     return new Delivery.New(
         Ids.random("dlv"),
         integration.id(),
@@ -178,8 +196,10 @@ class IngestService {
         event.id(),
         event.type().key(),
         messageId,
-        integration.paused() ? Delivery.Status.HELD : Delivery.Status.PENDING,
+        status,
         payload,
-        now);
+        now,
+        leased == null ? null : leased.owner(),
+        leased == null ? null : leased.until());
   }
 }

@@ -37,6 +37,9 @@ public record RelayProperties(
    * @param maxBatchBytes bytes per request to Segment
    * @param claimSize deliveries claimed at once per integration
    * @param concurrencyPerIntegration requests in flight at once per integration, per node
+   * @param handoffLimit deliveries this node may hold in memory between ingest and sending; they
+   *     are committed under this node's lease and skip the claim. Beyond it, ingest queues them
+   *     for a claim like any other (0 turns the hand-off off)
    */
   public record Delivery(
       @DefaultValue({"PT1M", "PT2M", "PT4M", "PT8M", "PT16M", "PT32M", "PT64M", "PT6H"})
@@ -48,6 +51,7 @@ public record RelayProperties(
       @DefaultValue("500000") int maxBatchBytes,
       @DefaultValue("2500") int claimSize,
       @DefaultValue("4") int concurrencyPerIntegration,
+      @DefaultValue("10000") int handoffLimit,
       @DefaultValue("true") boolean enabled) {}
 
   /** How long finished deliveries and their attempts are kept (L8). */

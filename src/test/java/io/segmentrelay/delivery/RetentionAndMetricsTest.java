@@ -84,7 +84,7 @@ class RetentionAndMetricsTest extends DeliveryTestSupport {
   }
 
   private long attempts(long deliverySeq) {
-    return jdbc.sql("SELECT COUNT(*) FROM delivery_attempts WHERE delivery_seq = ?")
+    return jdbc.sql("SELECT COUNT(*) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.seq = ?")
         .param(deliverySeq).query(Long.class).single();
   }
 }

@@ -1,0 +1,85 @@
+package io.segmentrelay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.segmentrelay.sandbox.FaultRule;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Deliveries accepted by this node go from ingest straight to its dispatcher: committed in flight
+ * under this node's lease, sent without a claim, and as durable as a claimed delivery.
+ */
+class HandoffTest extends DeliveryTestSupport {
+
+  @DynamicPropertySource
+  static void liveDispatcherWithOneSlot(DynamicPropertyRegistry registry) {
+    registry.add("relay.delivery.enabled", () -> "true");
+    registry.add("relay.delivery.poll-interval", () -> "PT1M");
+    registry.add("relay.delivery.concurrency-per-integration", () -> "1");
+  }
+
+  @AfterEach
+  void clearFaults() {
+    sandbox().clearFaults();
+  }
+
+  @Test
+  void a_handed_over_delivery_is_committed_in_flight_and_goes_back_to_the_queue_on_stop() {
+    newSetup();
+    sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
+    postEvents(tenant, event("evt_sending"));
+    await().atMost(Duration.ofSeconds(2)).until(() -> status("evt_sending").equals("in_flight"));
+
+    // The one slot is busy: this delivery waits in memory, already leased to this node.
+    assertThat(postEvents(tenant, event("evt_waiting")).status()).isEqualTo(202);
+    assertThat(status("evt_waiting")).isEqualTo("in_flight");
+    assertThat(delivery("evt_waiting").get("attempts")).isEmpty();
+
+    try {
+      dispatcher.stop();
+      assertThat(status("evt_sending")).isEqualTo("delivered");
+      assertThat(status("evt_waiting")).isEqualTo("pending");
+      assertThat(receivedEventIds()).containsExactly("evt_sending");
+    } finally {
+      dispatcher.start();
+    }
+    await().atMost(Duration.ofSeconds(3)).until(() -> status("evt_waiting").equals("delivered"));
+    assertThat(receivedEventIds()).containsExactlyInAnyOrder("evt_sending", "evt_waiting");
+    assertThat(delivery("evt_waiting").get("attempts")).hasSize(1);
+  }
+
+  @Test
+  void handed_over_deliveries_are_sent_together_and_each_once() {
+    newSetup();
+    sandbox().addFault(FaultRule.delay(Duration.ofMillis(500)).forWriteKey(writeKey));
+    postEvents(tenant, event("evt_first"));
+    await().atMost(Duration.ofSeconds(2)).until(() -> status("evt_first").equals("in_flight"));
+    for (int i = 0; i < 5; i++) {
+      postEvents(tenant, batchOf("evt_b" + i + "_", 20));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> sandbox().stats(writeKey).events() == 101);
+    var stats = sandbox().stats(writeKey);
+    assertThat(stats.duplicates()).isZero();
+    // The five requests' deliveries waited while the slot was busy, then went in one batch.
+    assertThat(stats.requests()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(2)).until(() -> allDeliveries().stream()
+        .allMatch(d -> d.get("status").asString().equals("delivered")));
+  }
+
+  private String status(String eventId) {
+    return delivery(eventId).get("status").asString();
+  }
+
+  private JsonNode delivery(String eventId) {
+    return allDeliveries().stream()
+        .filter(d -> d.get("eventId").asString().equals(eventId))
+        .findFirst()
+        .orElseThrow();
+  }
+}
