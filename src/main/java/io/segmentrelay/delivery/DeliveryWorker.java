@@ -90,7 +90,7 @@ class DeliveryWorker {
     for (var c : claimed) {
       var body = withSentAt(c.payload(), sentAt);
       int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-      Preflight.problem(bytes, json.readTree(c.payload()))
+      Preflight.problem(bytes, c.payload(), json)
           .ifPresentOrElse(
               problem -> refused.put(c, problem), () -> sendable.add(new Item(c, body, bytes)));
     }

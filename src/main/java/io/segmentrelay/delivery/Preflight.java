@@ -1,7 +1,8 @@
 package io.segmentrelay.delivery;
 
 import java.util.Optional;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checks a track call against what Segment would reject or silently drop (L4), so such an event
@@ -16,28 +17,52 @@ final class Preflight {
 
   private Preflight() {}
 
-  /** Why the event cannot be sent, or empty when it can. */
-  static Optional<String> problem(int bytes, JsonNode call) {
+  /**
+   * Why the event cannot be sent, or empty when it can. Reads only the call's top-level fields,
+   * skipping nested ones unparsed: every delivery passes through here on its way out.
+   */
+  static Optional<String> problem(int bytes, String call, JsonMapper json) {
     if (bytes > MAX_EVENT_BYTES) {
       return Optional.of(
           "Event is " + bytes + " bytes; Segment drops events over 32 KB (" + MAX_EVENT_BYTES
               + " bytes). Send fewer or smaller traits or references.");
     }
-    if (blank(call, "userId") && blank(call, "anonymousId")) {
+    String userId = null;
+    String anonymousId = null;
+    String event = null;
+    String messageId = null;
+    try (var parser = json.createParser(call)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.of("Event is not a JSON object; Segment rejects it");
+      }
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        var name = parser.currentName();
+        if (parser.nextToken() != JsonToken.VALUE_STRING) {
+          parser.skipChildren();
+          continue;
+        }
+        switch (name) {
+          case "userId" -> userId = parser.getString();
+          case "anonymousId" -> anonymousId = parser.getString();
+          case "event" -> event = parser.getString();
+          case "messageId" -> messageId = parser.getString();
+          default -> { }
+        }
+      }
+    }
+    if (blank(userId) && blank(anonymousId)) {
       return Optional.of("Event has neither userId nor anonymousId; Segment rejects it");
     }
-    if (blank(call, "event")) {
+    if (blank(event)) {
       return Optional.of("Event has no event name; Segment rejects it");
     }
-    var messageId = call.get("messageId");
-    if (messageId != null && messageId.asString().length() > MAX_MESSAGE_ID) {
+    if (messageId != null && messageId.length() > MAX_MESSAGE_ID) {
       return Optional.of("messageId is over " + MAX_MESSAGE_ID + " characters; Segment rejects it");
     }
     return Optional.empty();
   }
 
-  private static boolean blank(JsonNode call, String field) {
-    var node = call.get(field);
-    return node == null || !node.isString() || node.asString().isBlank();
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 }

@@ -190,7 +190,7 @@ class IngestService {
         : lease.isPresent() ? Delivery.Status.IN_FLIGHT : Delivery.Status.PENDING;
     var leased = status == Delivery.Status.IN_FLIGHT ? lease.get() : null;
     return new Delivery.New(
-        Ids.random("dlv"),
+        Ids.timeOrdered("dlv", now.toEpochMilli()),
         integration.id(),
         integration.organizationId(),
         event.id(),

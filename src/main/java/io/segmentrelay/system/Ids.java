@@ -18,12 +18,34 @@ public final class Ids {
 
   /** A random id such as {@code int_3fK9…} with 22 base62 characters (about 131 bits). */
   public static String random(String prefix) {
+    var chars = new char[22];
+    fillRandom(chars, 0);
+    return prefix + "_" + new String(chars);
+  }
+
+  /**
+   * An id that sorts by creation time: 9 characters of the epoch millisecond in base 36 (digits
+   * and lower-case letters, which sort alike in every collation), then 13 random base62 ones
+   * (about 77 bits). Rows keyed by it are appended at the end of their index instead of at random
+   * places, which keeps inserts cheap on tables that grow by the million.
+   */
+  public static String timeOrdered(String prefix, long epochMillis) {
+    var chars = new char[22];
+    long rest = epochMillis;
+    for (int i = 8; i >= 0; i--) {
+      chars[i] = ALPHABET[(int) (rest % 36)];
+      rest /= 36;
+    }
+    fillRandom(chars, 9);
+    return prefix + "_" + new String(chars);
+  }
+
+  private static void fillRandom(char[] chars, int from) {
     // One call into the (synchronized) generator per id, not one per character: ids are made for
     // every delivery on the ingest path. Bytes of 248 and up are skipped, so each of the 62
     // characters stays equally likely.
-    var chars = new char[22];
     var bytes = new byte[32];
-    int filled = 0;
+    int filled = from;
     while (filled < chars.length) {
       RANDOM.nextBytes(bytes);
       for (int i = 0; i < bytes.length && filled < chars.length; i++) {
@@ -33,7 +55,6 @@ public final class Ids {
         }
       }
     }
-    return prefix + "_" + new String(chars);
   }
 
   /** A random secret token: the prefix then 32 random bytes, hex. */
