@@ -74,7 +74,7 @@ class DeliveryQueue {
     if (!due.isEmpty()) {
       // Rows that stopped being pending in between (a pause) are not updated, and the read-back
       // by lease owner leaves them out.
-      jdbc.sql(CLAIM_BY_KEY + set.in("seq", due.size()))
+      jdbc.sql(CLAIM_BY_KEY + set.in("seq", due))
           .params(set.values(List.of(owner, Sql.ts(leaseUntil), Sql.ts(now)), due, Long.class))
           .update();
     }
@@ -124,7 +124,7 @@ class DeliveryQueue {
                   "SELECT d.id, d.message_id, p.payload, d.attempt_count, d.created_at"
                       + " FROM deliveries d"
                       + " JOIN delivery_payloads p ON p.delivery_id = d.id"
-                      + " WHERE d.lease_owner = ? AND " + set.in("d.seq", claimed.size())
+                      + " WHERE d.lease_owner = ? AND " + set.in("d.seq", claimed)
                       + " ORDER BY d.next_attempt_at, d.seq")
               .params(set.values(List.of(owner), claimed, Long.class))
               .query(
@@ -186,7 +186,7 @@ class DeliveryQueue {
             "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
                 + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
-                + " WHERE lease_owner = ? AND " + set.in("id", ids.size()))
+                + " WHERE lease_owner = ? AND " + set.in("id", ids))
         .params(set.values(params, ids, String.class))
         .update();
   }

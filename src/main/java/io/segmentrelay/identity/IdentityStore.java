@@ -33,7 +33,7 @@ class IdentityStore {
     var links = new HashMap<String, String>();
     if (!anonymousIds.isEmpty()) {
       jdbc.sql("SELECT anonymous_id, user_id FROM identity_links WHERE organization_id = ?"
-              + " AND " + set.in("anonymous_id", anonymousIds.size()))
+              + " AND " + set.in("anonymous_id", anonymousIds))
           .params(set.values(List.of(organizationId), anonymousIds, String.class))
           .query(rs -> {
             links.put(rs.getString(1), rs.getString(2));
@@ -47,7 +47,7 @@ class IdentityStore {
     var latest = new HashMap<String, String>();
     if (!userIds.isEmpty()) {
       jdbc.sql("SELECT user_id, anonymous_id FROM identity_links WHERE organization_id = ?"
-              + " AND " + set.in("user_id", userIds.size()) + " ORDER BY seq")
+              + " AND " + set.in("user_id", userIds) + " ORDER BY seq")
           .params(set.values(List.of(organizationId), userIds, String.class))
           .query(rs -> {
             latest.put(rs.getString(1), rs.getString(2)); // ascending seq: the last one wins
@@ -83,7 +83,7 @@ class IdentityStore {
     var traits = new HashMap<String, String>();
     if (!profileKeys.isEmpty()) {
       jdbc.sql("SELECT profile_key, traits FROM profiles WHERE organization_id = ?"
-              + " AND " + set.in("profile_key", profileKeys.size()))
+              + " AND " + set.in("profile_key", profileKeys))
           .params(set.values(List.of(organizationId), profileKeys, String.class))
           .query(rs -> {
             traits.put(rs.getString(1), rs.getString(2));

@@ -162,7 +162,7 @@ class IngestService {
     Set<String> known =
         new HashSet<>(
             jdbc.sql("SELECT event_id FROM events WHERE app_id = ? AND "
-                    + set.in("event_id", byId.size()))
+                    + set.in("event_id", byId.keySet()))
                 .params(set.values(List.of(appId), byId.keySet(), String.class))
                 .query(String.class)
                 .list());

@@ -29,6 +29,24 @@ class IdentityStitchingTest extends RelayTest {
   }
 
   @Test
+  void ids_with_quotes_and_sql_in_them_are_only_ever_values() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    var userId = "o'brien'); DELETE FROM identity_links; --";
+    var anonymousId = "anon ' OR '1'='1";
+    api.post("/v1/identify", tenant.ingestKey(), Map.of("userId", userId, "anonymousId", anonymousId));
+    api.post("/v1/identify", tenant.ingestKey(), Map.of("userId", "someone_else", "anonymousId", "other"));
+
+    postEvents(tenant, anonymousEvent("evt_q'1", anonymousId));
+    postEvents(tenant, anonymousEvent("evt_q'1", anonymousId)); // a duplicate, found by its id
+
+    var payload = payload(tenant, id, "evt_q'1");
+    assertThat(payload.get("userId").asString()).isEqualTo(userId);
+    assertThat(payload.get("anonymousId").asString()).isEqualTo(anonymousId);
+    assertThat(deliveries(tenant, id).json().get("deliveries")).hasSize(1);
+  }
+
+  @Test
   void a_user_id_only_event_gets_the_same_stable_anonymous_id_every_time() {
     var tenant = newTenant();
     var id = newIntegration(tenant, newWriteKey());
