@@ -255,8 +255,10 @@ class DeliveryQueue {
                     + " WHERE i.status = 'active'")
             .query((rs, n) -> Sql.instant(rs, 1))
             .optional();
+    // The first row in index order, not MIN(): H2 would read every lease to find the smallest.
     var lease =
-        jdbc.sql("SELECT MIN(lease_expires_at) FROM deliveries WHERE status = 'in_flight'")
+        jdbc.sql("SELECT lease_expires_at FROM deliveries WHERE status = 'in_flight'"
+                + " ORDER BY status, lease_expires_at LIMIT 1")
             .query((rs, n) -> Sql.instant(rs, 1))
             .optional();
     return earliest(due.orElse(null), lease.orElse(null));
