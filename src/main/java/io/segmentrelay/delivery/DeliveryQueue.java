@@ -164,12 +164,28 @@ class DeliveryQueue {
    */
   private record Change(
       String leaseOwner, Delivery.Status status, Instant nextAttemptAt, String failureReason,
-      Instant deliveredAt, boolean attempted, Instant at) {
+      Instant deliveredAt, boolean attempted, Instant at, Delivery.Attempt success) {
 
     static Change of(Outcome o) {
+      var success = successOf(o);
+      if (success != null) {
+        success = new Delivery.Attempt(0, success.at(), success.durationMs(), success.httpStatus(),
+            null, truncate(success.responseBody(), 1024), null);
+      }
       return new Change(o.leaseOwner(), o.status(), o.nextAttemptAt(),
-          truncate(o.failureReason(), 1000), o.deliveredAt(), o.attempted(), o.at());
+          truncate(o.failureReason(), 1000), o.deliveredAt(), o.attempted(), o.at(), success);
     }
+  }
+
+  /** The attempt that delivered it, kept in the delivery's row; null unless delivered now. */
+  private static Delivery.Attempt successOf(Outcome o) {
+    return o.status() == Delivery.Status.DELIVERED && !o.attempts().isEmpty()
+        ? o.attempts().getLast() : null;
+  }
+
+  /** The attempts that get rows of their own: all but one kept in the delivery's row. */
+  private static List<Delivery.Attempt> attemptRows(Outcome o) {
+    return successOf(o) == null ? o.attempts() : o.attempts().subList(0, o.attempts().size() - 1);
   }
 
   /**
@@ -178,14 +194,21 @@ class DeliveryQueue {
    */
   private void apply(Change change, List<Outcome> outcomes) {
     var ids = outcomes.stream().map(o -> o.delivery().id()).toList();
+    var success = change.success();
     var params = List.<Object>of(
         change.status().wire(), ts(change.nextAttemptAt()), nullable(change.failureReason()),
         ts(change.deliveredAt()), change.attempted() ? 1 : 0, Sql.ts(change.at()),
+        ts(success == null ? null : success.at()),
+        new SqlParameterValue(Types.BIGINT, success == null ? null : success.durationMs()),
+        new SqlParameterValue(Types.INTEGER, success == null ? null : success.httpStatus()),
+        nullable(success == null ? null : success.responseBody()),
         change.leaseOwner());
     jdbc.sql(
             "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
                 + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
+                + " lease_expires_at = NULL, version = version + 1, updated_at = ?,"
+                + " success_at = ?, success_duration_ms = ?, success_http_status = ?,"
+                + " success_response = ?"
                 + " WHERE lease_owner = ? AND " + set.in("id", ids))
         .params(set.values(params, ids, String.class))
         .update();
@@ -204,8 +227,11 @@ class DeliveryQueue {
   private void insertAttempts(List<Outcome> outcomes) {
     var rows =
         outcomes.stream()
-            .flatMap(o -> o.attempts().stream().map(a -> new Object[] {o.delivery().id(), a}))
+            .flatMap(o -> attemptRows(o).stream().map(a -> new Object[] {o.delivery().id(), a}))
             .toList();
+    if (rows.isEmpty()) {
+      return;
+    }
     template.batchUpdate(
         "INSERT INTO delivery_attempts (delivery_id, attempt_no, attempted_at, duration_ms,"
             + " http_status, error, response_body, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The deliveries table: the durable queue of frozen track calls, and their attempt log. Claiming
@@ -24,17 +25,20 @@ public class DeliveryStore {
 
   static final String COLUMNS =
       "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, d.status, p.payload,"
-          + " d.attempt_count, d.next_attempt_at, d.failure_reason, d.created_at, d.delivered_at";
+          + " d.attempt_count, d.next_attempt_at, d.failure_reason, d.created_at, d.delivered_at,"
+          + " d.success_at, d.success_duration_ms, d.success_http_status, d.success_response";
 
   /** Deliveries with their payloads. */
   static final String FROM = " FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
+  private final TransactionTemplate tx;
 
-  DeliveryStore(JdbcClient jdbc, JdbcTemplate template) {
+  DeliveryStore(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.template = template;
+    this.tx = tx;
   }
 
   /**
@@ -143,7 +147,8 @@ public class DeliveryStore {
 
   /**
    * Makes finished deliveries due again with a fresh retry schedule (L7). The message id stays,
-   * so Segment still dedupes a delivery that had in fact arrived.
+   * so Segment still dedupes a delivery that had in fact arrived. The attempt that delivered a
+   * delivery, kept in its row, moves to the attempt log first, so the log keeps it.
    *
    * @return how many were requeued
    */
@@ -155,11 +160,8 @@ public class DeliveryStore {
       Instant until,
       boolean paused,
       Instant now) {
-    var sql = new StringBuilder(
-        "UPDATE deliveries SET status = ?, next_attempt_at = ?, attempt_count = 0,"
-            + " failure_reason = NULL, delivered_at = NULL, updated_at = ?, version = version + 1"
-            + " WHERE integration_id = ? AND status IN (");
-    var params = new ArrayList<Object>(List.of(paused ? "held" : "pending", Sql.ts(now), Sql.ts(now), integrationId));
+    var sql = new StringBuilder(" WHERE integration_id = ? AND status IN (");
+    var params = new ArrayList<Object>(List.of(integrationId));
     sql.append(String.join(", ", statuses.stream().map(s -> "?").toList())).append(")");
     statuses.forEach(s -> params.add(s.wire()));
     if (deliveryId != null) {
@@ -174,7 +176,24 @@ public class DeliveryStore {
       sql.append(" AND created_at < ?");
       params.add(Sql.ts(until));
     }
-    return jdbc.sql(sql.toString()).params(params).update();
+    var where = sql.toString();
+    var set = List.<Object>of(paused ? "held" : "pending", Sql.ts(now), Sql.ts(now));
+    return tx.execute(status -> {
+      jdbc.sql("INSERT INTO delivery_attempts (delivery_id, attempt_no, attempted_at, duration_ms,"
+              + " http_status, response_body) SELECT id, attempt_count, success_at,"
+              + " success_duration_ms, success_http_status, success_response FROM deliveries"
+              + where + " AND success_at IS NOT NULL")
+          .params(params)
+          .update();
+      var all = new ArrayList<>(set);
+      all.addAll(params);
+      return jdbc.sql("UPDATE deliveries SET status = ?, next_attempt_at = ?, attempt_count = 0,"
+              + " failure_reason = NULL, delivered_at = NULL, updated_at = ?, version = version + 1,"
+              + " success_at = NULL, success_duration_ms = NULL, success_http_status = NULL,"
+              + " success_response = NULL" + where)
+          .params(all)
+          .update();
+    });
   }
 
   private List<Delivery> withAttempts(List<Delivery> rows) {
@@ -197,11 +216,14 @@ public class DeliveryStore {
     return rows.stream().map(r -> withAttempts(r, byId)).toList();
   }
 
+  /** The logged attempts, then the one kept in the row (mapped by {@link #mapRow}), if any. */
   private static Delivery withAttempts(Delivery d, Map<String, List<Delivery.Attempt>> byId) {
+    var attempts = new ArrayList<>(byId.getOrDefault(d.id(), List.of()));
+    attempts.addAll(d.attempts());
     return new Delivery(
         d.seq(), d.id(), d.integrationId(), d.eventId(), d.eventType(), d.messageId(), d.status(),
         d.payload(), d.attemptCount(), d.nextAttemptAt(), d.failureReason(), d.createdAt(),
-        d.deliveredAt(), List.copyOf(byId.getOrDefault(d.id(), List.of())));
+        d.deliveredAt(), List.copyOf(attempts));
   }
 
   private static Delivery.Attempt mapAttempt(ResultSet rs) throws SQLException {
@@ -230,6 +252,17 @@ public class DeliveryStore {
         rs.getString("failure_reason"),
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "delivered_at"),
-        List.of());
+        successfulAttempt(rs));
+  }
+
+  private static List<Delivery.Attempt> successfulAttempt(ResultSet rs) throws SQLException {
+    var at = Sql.instant(rs, "success_at");
+    if (at == null) {
+      return List.of();
+    }
+    return List.of(new Delivery.Attempt(
+        rs.getInt("attempt_count"), at, rs.getLong("success_duration_ms"),
+        rs.getObject("success_http_status", Integer.class), null, rs.getString("success_response"),
+        null));
   }
 }

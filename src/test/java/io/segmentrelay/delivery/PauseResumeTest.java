@@ -126,6 +126,30 @@ class PauseResumeTest extends DeliveryTestSupport {
     assertThat(receivedEventIds()).containsExactly("evt_late", "evt_early");
   }
 
+  @Test
+  void a_delivered_delivery_sent_again_keeps_the_attempt_that_delivered_it_first() {
+    postEvents(tenant, event("evt_twice"));
+    dispatcher.runDue();
+    var first = onlyDelivery().get("attempts");
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).get("httpStatus").asInt()).isEqualTo(200);
+
+    clock.advance(Duration.ofMinutes(5));
+    var retried = api.post(base() + "/deliveries/" + onlyDelivery().get("id").asString() + "/retry",
+        tenant.adminToken(), Map.of());
+    assertThat(retried.json().get("attempts")).hasSize(1);
+    dispatcher.runDue();
+
+    var delivery = onlyDelivery();
+    assertThat(delivery.get("status").asString()).isEqualTo("delivered");
+    var attempts = delivery.get("attempts");
+    assertThat(attempts).hasSize(2);
+    assertThat(attempts.get(0).get("at").asString()).isEqualTo(first.get(0).get("at").asString());
+    assertThat(instant(attempts.get(1).get("at"))).isEqualTo(START.plus(Duration.ofMinutes(5)));
+    assertThat(attempts.findValuesAsString("httpStatus")).containsExactly("200", "200");
+    assertThat(receivedEventIds()).containsExactly("evt_twice", "evt_twice");
+  }
+
   private void pause() {
     var paused = api.post(base() + "/pause", tenant.adminToken(), Map.of());
     assertThat(paused.status()).isEqualTo(200);
