@@ -24,12 +24,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class DeliveryStore {
 
   static final String COLUMNS =
-      "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, d.status, p.payload,"
+      "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, d.status, d.payload,"
           + " d.attempt_count, d.next_attempt_at, d.failure_reason, d.created_at, d.delivered_at,"
           + " d.success_at, d.success_duration_ms, d.success_http_status, d.success_response";
 
-  /** Deliveries with their payloads. */
-  static final String FROM = " FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id";
+  static final String FROM = " FROM deliveries d";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -52,8 +51,8 @@ public class DeliveryStore {
     template.batchUpdate(
         "INSERT INTO deliveries (id, integration_id, organization_id, event_id, event_type,"
             + " message_id, status, payload_bytes, next_attempt_at, created_at,"
-            + " updated_at, lease_owner, lease_expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " updated_at, lease_owner, lease_expires_at, payload)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         deliveries,
         500,
         (ps, d) -> {
@@ -71,14 +70,7 @@ public class DeliveryStore {
           ps.setObject(11, now);
           ps.setString(12, d.leaseOwner());
           ps.setObject(13, Sql.ts(d.leaseUntil()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-        });
-    template.batchUpdate(
-        "INSERT INTO delivery_payloads (delivery_id, payload) VALUES (?, ?)",
-        deliveries,
-        500,
-        (ps, d) -> {
-          ps.setString(1, d.id());
-          ps.setString(2, d.payload());
+          ps.setString(14, d.payload());
         });
   }
 
