@@ -121,8 +121,9 @@ class DeliveryQueue {
             return List.<Claimed>of();
           }
           return jdbc.sql(
-                  "SELECT d.id, d.message_id, d.payload, d.attempt_count, d.created_at"
+                  "SELECT d.id, d.message_id, p.payload, d.attempt_count, d.created_at"
                       + " FROM deliveries d"
+                      + " JOIN delivery_payloads p ON p.delivery_id = d.id"
                       + " WHERE d.lease_owner = ? AND " + set.in("d.seq", claimed)
                       + " ORDER BY d.next_attempt_at, d.seq")
               .params(set.values(List.of(owner), claimed, Long.class))

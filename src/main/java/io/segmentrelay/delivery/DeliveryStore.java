@@ -24,11 +24,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class DeliveryStore {
 
   static final String COLUMNS =
-      "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, d.status, d.payload,"
+      "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, d.status, p.payload,"
           + " d.attempt_count, d.next_attempt_at, d.failure_reason, d.created_at, d.delivered_at,"
           + " d.success_at, d.success_duration_ms, d.success_http_status, d.success_response";
 
-  static final String FROM = " FROM deliveries d";
+  /** Deliveries with their payloads. */
+  static final String FROM = " FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -51,8 +52,8 @@ public class DeliveryStore {
     template.batchUpdate(
         "INSERT INTO deliveries (id, integration_id, organization_id, event_id, event_type,"
             + " message_id, status, payload_bytes, next_attempt_at, created_at,"
-            + " updated_at, lease_owner, lease_expires_at, payload)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " updated_at, lease_owner, lease_expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         deliveries,
         500,
         (ps, d) -> {
@@ -70,7 +71,14 @@ public class DeliveryStore {
           ps.setObject(11, now);
           ps.setString(12, d.leaseOwner());
           ps.setObject(13, Sql.ts(d.leaseUntil()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-          ps.setString(14, d.payload());
+        });
+    template.batchUpdate(
+        "INSERT INTO delivery_payloads (delivery_id, payload) VALUES (?, ?)",
+        deliveries,
+        500,
+        (ps, d) -> {
+          ps.setString(1, d.id());
+          ps.setString(2, d.payload());
         });
   }
 
