@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import tools.jackson.databind.JsonNode;
 
 /** Shared steps of the delivery tests: one tenant, one integration on the sandbox. */
@@ -14,6 +15,12 @@ abstract class DeliveryTestSupport extends RelayTest {
   protected Tenant tenant;
   protected String writeKey;
   protected String integrationId;
+
+  /** The sandbox is shared: a fault a test added, even one that failed halfway, goes with it. */
+  @AfterEach
+  void clearSandboxFaults() {
+    sandbox().clearFaults();
+  }
 
   protected void newSetup() {
     tenant = newTenant();

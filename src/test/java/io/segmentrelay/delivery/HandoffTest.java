@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.segmentrelay.sandbox.FaultRule;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,11 +21,6 @@ class HandoffTest extends DeliveryTestSupport {
     registry.add("relay.delivery.enabled", () -> "true");
     registry.add("relay.delivery.poll-interval", () -> "PT1M");
     registry.add("relay.delivery.concurrency-per-integration", () -> "1");
-  }
-
-  @AfterEach
-  void clearFaults() {
-    sandbox().clearFaults();
   }
 
   @Test

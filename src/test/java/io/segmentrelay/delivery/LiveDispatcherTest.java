@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.segmentrelay.sandbox.FaultRule;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,11 +19,6 @@ class LiveDispatcherTest extends DeliveryTestSupport {
   static void liveDispatcher(DynamicPropertyRegistry registry) {
     registry.add("relay.delivery.enabled", () -> "true");
     registry.add("relay.delivery.poll-interval", () -> "PT1M");
-  }
-
-  @AfterEach
-  void clearFaults() {
-    sandbox().clearFaults();
   }
 
   @Test

@@ -29,7 +29,6 @@ class OutcomeClassificationTest extends DeliveryTestSupport {
     assertThat(delivery.get("failureReason").asString()).contains(String.valueOf(status));
     clock.advance(Duration.ofDays(1));
     assertThat(dispatcher.runDue()).isZero();
-    sandbox().clearFaults();
   }
 
   @ParameterizedTest(name = "HTTP {0} is retried")
