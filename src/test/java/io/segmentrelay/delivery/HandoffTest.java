@@ -28,7 +28,8 @@ class HandoffTest extends DeliveryTestSupport {
     newSetup();
     sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
     postEvents(tenant, event("evt_sending"));
-    await().atMost(Duration.ofSeconds(2)).until(() -> status("evt_sending").equals("in_flight"));
+    // The sandbox records a request as it arrives, then holds the answer back.
+    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
 
     // The one slot is busy: this delivery waits in memory, already leased to this node.
     assertThat(postEvents(tenant, event("evt_waiting")).status()).isEqualTo(202);
@@ -51,9 +52,9 @@ class HandoffTest extends DeliveryTestSupport {
   @Test
   void handed_over_deliveries_are_sent_together_and_each_once() {
     newSetup();
-    sandbox().addFault(FaultRule.delay(Duration.ofMillis(500)).forWriteKey(writeKey));
+    sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
     postEvents(tenant, event("evt_first"));
-    await().atMost(Duration.ofSeconds(2)).until(() -> status("evt_first").equals("in_flight"));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
     for (int i = 0; i < 5; i++) {
       postEvents(tenant, batchOf("evt_b" + i + "_", 20));
     }

@@ -61,8 +61,9 @@ class LiveDispatcherTest extends DeliveryTestSupport {
     newSetup();
     sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
     postEvents(tenant, event("evt_stop"));
-    await().atMost(Duration.ofSeconds(2))
-        .until(() -> onlyDelivery().get("status").asString().equals("in_flight"));
+    // The request is out: the sandbox has recorded it and holds the answer back.
+    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
+    assertThat(onlyDelivery().get("status").asString()).isEqualTo("in_flight");
     try {
       dispatcher.stop();
       assertThat(onlyDelivery().get("status").asString()).isEqualTo("delivered");
