@@ -290,6 +290,9 @@ public class Dispatcher implements SmartLifecycle {
       log.info("Delivery dispatcher disabled (relay.delivery.enabled=false)");
       return;
     }
+    // A hand-over that raced a previous stop is not sent: its lease was released with the rest.
+    handedOff.clear();
+    handedOffCount.set(0);
     running = true;
     workers = Executors.newVirtualThreadPerTaskExecutor();
     loop = Thread.ofPlatform().name("relay-dispatcher").daemon().start(this::runLoop);
