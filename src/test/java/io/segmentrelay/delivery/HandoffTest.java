@@ -21,6 +21,7 @@ class HandoffTest extends DeliveryTestSupport {
     registry.add("relay.delivery.enabled", () -> "true");
     registry.add("relay.delivery.poll-interval", () -> "PT1M");
     registry.add("relay.delivery.concurrency-per-integration", () -> "1");
+    registry.add("relay.delivery.handoff-limit", () -> "50");
   }
 
   @Test
@@ -50,7 +51,7 @@ class HandoffTest extends DeliveryTestSupport {
   }
 
   @Test
-  void handed_over_deliveries_are_sent_together_and_each_once() {
+  void beyond_the_hand_off_limit_deliveries_queue_for_a_claim_and_all_arrive_once() {
     newSetup();
     sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
     postEvents(tenant, event("evt_first"));
@@ -58,11 +59,17 @@ class HandoffTest extends DeliveryTestSupport {
     for (int i = 0; i < 5; i++) {
       postEvents(tenant, batchOf("evt_b" + i + "_", 20));
     }
+    // The limit is 50: evt_first and the first two requests (41) were handed over; the other
+    // three requests' deliveries wait in the queue.
+    var statuses = allDeliveries().stream().map(d -> d.get("status").asString()).toList();
+    assertThat(statuses).filteredOn("in_flight"::equals).hasSize(41);
+    assertThat(statuses).filteredOn("pending"::equals).hasSize(60);
+
     await().atMost(Duration.ofSeconds(5)).until(() -> sandbox().stats(writeKey).events() == 101);
     var stats = sandbox().stats(writeKey);
     assertThat(stats.duplicates()).isZero();
-    // The five requests' deliveries waited while the slot was busy, then went in one batch.
-    assertThat(stats.requests()).isEqualTo(2);
+    // One slot: evt_first, then the 40 handed over in one request, the 60 claimed in another.
+    assertThat(stats.requests()).isEqualTo(3);
     await().atMost(Duration.ofSeconds(2)).until(() -> allDeliveries().stream()
         .allMatch(d -> d.get("status").asString().equals("delivered")));
   }
