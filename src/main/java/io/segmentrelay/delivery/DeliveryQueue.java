@@ -4,7 +4,6 @@ import io.segmentrelay.system.SetParameter;
 import io.segmentrelay.system.Sql;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;

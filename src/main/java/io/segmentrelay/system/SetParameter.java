@@ -30,12 +30,15 @@ public class SetParameter {
   }
 
   /**
-   * The condition {@code column} is one of {@code values} (not empty), with the parameters from
-   * {@link #values} for the same values.
+   * The condition {@code column} is one of {@code values}, with the parameters from {@link
+   * #values} for the same values. No values: a condition that is never true, as on PostgreSQL.
    */
   public String in(String column, Collection<?> values) {
     if (postgres) {
       return column + " = ANY(?)";
+    }
+    if (values.isEmpty()) {
+      return "1 = 0";
     }
     var sql = new StringBuilder(column.length() + 8 + values.size() * 26).append(column).append(" IN (");
     boolean first = true;
