@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 
-# Always measure the checkout as it is: rebuild the product jar (quick when nothing changed).
+# Always measure the checkout as it is: rebuild the product jar from scratch (an incremental
+# build keeps resources deleted since, such as an old migration).
 echo "Building target/segment-relay.jar"
-./mvnw -q -DskipTests package
+./mvnw -q -DskipTests clean package
 
 ./mvnw -q -f bench/pom.xml compile dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
