@@ -22,6 +22,8 @@ class HandoffTest extends DeliveryTestSupport {
     registry.add("relay.delivery.poll-interval", () -> "PT1M");
     registry.add("relay.delivery.concurrency-per-integration", () -> "1");
     registry.add("relay.delivery.handoff-limit", () -> "50");
+    // Above the sandbox's hold of a request below, which must not time out.
+    registry.add("relay.delivery.request-timeout", () -> "PT10S");
   }
 
   @Test
@@ -53,7 +55,8 @@ class HandoffTest extends DeliveryTestSupport {
   @Test
   void beyond_the_hand_off_limit_deliveries_queue_for_a_claim_and_all_arrive_once() {
     newSetup();
-    sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
+    // Long enough for the five requests below to be accepted while the one slot is busy.
+    sandbox().addFault(FaultRule.delay(Duration.ofSeconds(3)).forWriteKey(writeKey));
     postEvents(tenant, event("evt_first"));
     await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
     for (int i = 0; i < 5; i++) {
@@ -65,7 +68,7 @@ class HandoffTest extends DeliveryTestSupport {
     assertThat(statuses).filteredOn("in_flight"::equals).hasSize(41);
     assertThat(statuses).filteredOn("pending"::equals).hasSize(60);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> sandbox().stats(writeKey).events() == 101);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sandbox().stats(writeKey).events() == 101);
     var stats = sandbox().stats(writeKey);
     assertThat(stats.duplicates()).isZero();
     // One slot: evt_first, then the 40 handed over in one request, the 60 claimed in another.
