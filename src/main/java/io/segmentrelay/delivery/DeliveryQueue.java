@@ -21,6 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 class DeliveryQueue {
 
+  /** Characters of Segment's answer kept per attempt (the column holds 1,100). */
+  private static final int MAX_RESPONSE_BODY = 1024;
+
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final TransactionTemplate tx;
@@ -43,7 +46,7 @@ class DeliveryQueue {
    */
   private static final String CLAIM_POSTGRES =
       "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
-          + " version = version + 1, updated_at = ?"
+          + " updated_at = ?"
           + " WHERE status = 'pending' AND seq IN (SELECT seq FROM deliveries WHERE integration_id = ?"
           + " AND status = 'pending' AND next_attempt_at <= ?"
           + " ORDER BY integration_id, status, next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)";
@@ -58,7 +61,7 @@ class DeliveryQueue {
 
   private static final String CLAIM_BY_KEY =
       "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
-          + " version = version + 1, updated_at = ? WHERE status = 'pending' AND ";
+          + " updated_at = ? WHERE status = 'pending' AND ";
 
   /** Claims due rows and returns their keys. */
   private List<Long> claimRows(
@@ -169,7 +172,7 @@ class DeliveryQueue {
       var success = successOf(o);
       if (success != null) {
         success = new Delivery.Attempt(0, success.at(), success.durationMs(), success.httpStatus(),
-            null, truncate(success.responseBody(), 1024), null);
+            null, truncate(success.responseBody(), MAX_RESPONSE_BODY), null);
       }
       return new Change(o.leaseOwner(), o.status(), o.nextAttemptAt(),
           truncate(o.failureReason(), 1000), o.deliveredAt(), o.attempted(), o.at(), success);
@@ -205,7 +208,7 @@ class DeliveryQueue {
     jdbc.sql(
             "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
                 + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL, version = version + 1, updated_at = ?,"
+                + " lease_expires_at = NULL, updated_at = ?,"
                 + " success_at = ?, success_duration_ms = ?, success_http_status = ?,"
                 + " success_response = ?"
                 + " WHERE lease_owner = ? AND " + set.in("id", ids))
@@ -244,7 +247,7 @@ class DeliveryQueue {
           ps.setLong(4, a.durationMs());
           ps.setObject(5, a.httpStatus());
           ps.setString(6, truncate(a.error(), 1000));
-          ps.setString(7, truncate(a.responseBody(), 1024));
+          ps.setString(7, truncate(a.responseBody(), MAX_RESPONSE_BODY));
           ps.setObject(8, Sql.ts(a.nextAttemptAt()));
         });
   }
@@ -253,7 +256,7 @@ class DeliveryQueue {
   int reclaimExpiredLeases(Instant now) {
     return jdbc.sql(
             "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL, version = version + 1, updated_at = ?"
+                + " lease_expires_at = NULL, updated_at = ?"
                 + " WHERE status = 'in_flight' AND lease_expires_at <= ?")
         .params(Sql.ts(now), Sql.ts(now), Sql.ts(now))
         .update();
@@ -263,7 +266,7 @@ class DeliveryQueue {
   int releaseLeases(String ownerPrefix, Instant now) {
     return jdbc.sql(
             "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,"
-                + " version = version + 1, updated_at = ?"
+                + " updated_at = ?"
                 + " WHERE status = 'in_flight' AND lease_owner LIKE ?")
         .params(Sql.ts(now), ownerPrefix + "%")
         .update();

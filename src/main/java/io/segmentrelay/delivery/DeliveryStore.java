@@ -96,7 +96,7 @@ public class DeliveryStore {
   /** On pause: everything waiting (new or for a retry) is held until resume. */
   public void holdWaiting(String integrationId, Instant now) {
     jdbc.sql(
-            "UPDATE deliveries SET status = 'held', updated_at = ?, version = version + 1"
+            "UPDATE deliveries SET status = 'held', updated_at = ?"
                 + " WHERE integration_id = ? AND status = 'pending'")
         .params(Sql.ts(now), integrationId)
         .update();
@@ -105,8 +105,8 @@ public class DeliveryStore {
   /** On resume: held deliveries are due now, and go oldest first (claims order by seq). */
   public void releaseHeld(String integrationId, Instant now) {
     jdbc.sql(
-            "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?,"
-                + " version = version + 1 WHERE integration_id = ? AND status = 'held'")
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
+                + " WHERE integration_id = ? AND status = 'held'")
         .params(Sql.ts(now), Sql.ts(now), integrationId)
         .update();
   }
@@ -115,7 +115,7 @@ public class DeliveryStore {
   public void discardHeld(String integrationId, Instant now) {
     jdbc.sql(
             "UPDATE deliveries SET status = 'discarded', next_attempt_at = NULL, updated_at = ?,"
-                + " failure_reason = 'Discarded on resume', version = version + 1"
+                + " failure_reason = 'Discarded on resume'"
                 + " WHERE integration_id = ? AND status = 'held'")
         .params(Sql.ts(now), integrationId)
         .update();
@@ -188,7 +188,7 @@ public class DeliveryStore {
       var all = new ArrayList<>(set);
       all.addAll(params);
       return jdbc.sql("UPDATE deliveries SET status = ?, next_attempt_at = ?, attempt_count = 0,"
-              + " failure_reason = NULL, delivered_at = NULL, updated_at = ?, version = version + 1,"
+              + " failure_reason = NULL, delivered_at = NULL, updated_at = ?,"
               + " success_at = NULL, success_duration_ms = NULL, success_http_status = NULL,"
               + " success_response = NULL" + where)
           .params(all)
