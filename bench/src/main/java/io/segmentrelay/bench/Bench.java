@@ -78,6 +78,8 @@ public final class Bench {
     long startRss = -1;
     Latency latency;
     String note = "";
+    /** CPU used during the measured run (not the warm-up), per part. */
+    CpuMeter.Usage cpu;
 
     Run(String name) {
       this.name = name;
@@ -97,6 +99,8 @@ public final class Bench {
   Backlog backlogResult;
   final List<String> problems = new CopyOnWriteArrayList<>();
   final List<String> databases = new CopyOnWriteArrayList<>();
+  /** The sandbox of the throughput runs, whose CPU is counted with theirs. */
+  Proc sandboxProc;
 
   public static void main(String[] args) throws Exception {
     new Bench().run();
@@ -114,6 +118,7 @@ public final class Bench {
         "postgres-latency-key");
     int sandboxPort = Http.freePort();
     try (var sandbox = startSandbox("sandbox", sandboxPort, String.join(",", keys))) {
+      sandboxProc = sandbox;
       var sandboxUrl = "http://127.0.0.1:" + sandboxPort;
       if (phases.contains("analytics")) {
         runs.add(analytics(sandboxUrl));
@@ -161,6 +166,8 @@ public final class Bench {
         run.warmEps = warmup / seconds(awaitEvents(sandboxUrl, "analytics-key", warmup, sender) - warmStart);
       }
       var before = keyStats(sandboxUrl, "analytics-key");
+      var meter = new CpuMeter(parts("client (analytics-java)", sender.pid()));
+      var cpuBefore = meter.snapshot();
       long start = System.nanoTime();
       in.write("GO\n");
       in.flush();
@@ -169,6 +176,7 @@ public final class Bench {
       run.enqueueOrIngestEps = events / (enqueueMillis / 1000.0);
       long done = awaitEvents(sandboxUrl, "analytics-key", warmup + events, sender);
       run.deliveredEps = events / seconds(done - start);
+      run.cpu = CpuMeter.between(cpuBefore, meter.snapshot(), events);
       run.peakRss = sender.peakRss();
       var stats = keyStats(sandboxUrl, "analytics-key");
       run.requestsPerEvent =
@@ -177,9 +185,18 @@ public final class Bench {
       run.note = "in-memory queue, not durable; JVM defaults";
       in.close();
     }
-    System.out.printf("[analytics-java] %,.0f events/s delivered, peak RSS %s%n",
-        run.deliveredEps, mb(run.peakRss));
+    System.out.printf("[analytics-java] %,.0f events/s delivered, peak RSS %s; CPU ms per 1,000 events: %s%n",
+        run.deliveredEps, mb(run.peakRss), run.cpu == null ? "n/a" : run.cpu.describe());
     return run;
+  }
+
+  /** The processes whose CPU a throughput run reports: the system under test, then the others. */
+  private Map<String, Long> parts(String name, long pid) {
+    var parts = new LinkedHashMap<String, Long>();
+    parts.put(name, pid);
+    parts.put("sandbox", sandboxProc.pid());
+    parts.put("harness", ProcessHandle.current().pid());
+    return parts;
   }
 
   private static String expectLine(BufferedReader out, String prefix, Proc proc) throws IOException {
@@ -211,6 +228,8 @@ public final class Bench {
       long baseline = before.path("events").asLong();
       System.out.printf("[relay %s] sending %,d events (%d senders, %d per request)%n",
           db, events, senders, batch);
+      var meter = new CpuMeter(parts("relay", relay.proc.pid()));
+      var cpuBefore = meter.snapshot();
       long start = System.nanoTime();
       long lastAck = relay.ingest(ingestKey, db + "-" + stamp, events, batch, senders);
       run.enqueueOrIngestEps = events / seconds(lastAck - start);
@@ -228,6 +247,8 @@ public final class Bench {
       }
       run.delivered = delivered;
       run.deliveredEps = delivered / seconds(done - start);
+      run.cpu = CpuMeter.between(cpuBefore, meter.snapshot(), delivered);
+      System.out.printf("[relay %s] CPU ms per 1,000 events: %s%n", db, run.cpu.describe());
       var stats = keyStats(sandboxUrl, db + "-key");
       run.requestsPerEvent = (stats.path("requests").asDouble() - before.path("requests").asDouble())
           / Math.max(1, stats.path("events").asLong() - baseline);
@@ -564,6 +585,8 @@ public final class Bench {
         row(out, "Delivered, × analytics-java", r -> String.format(Locale.ROOT, "%.2f×",
             r.deliveredEps / baseline.deliveredEps), "relay ≥ 2×");
       }
+      row(out, "CPU ms per 1,000 delivered events, by process (measured run)",
+          r -> r.cpu == null ? "n/a" : r.cpu.describe().replace(" · ", "<br>"), "");
       row(out, "Requests to the sandbox per event", r -> String.format(Locale.ROOT, "%.4f", r.requestsPerEvent),
           "relay ≤ 0.01");
       row(out, "Duplicates at the sandbox", r -> Long.toString(r.duplicates), "0");
