@@ -55,11 +55,14 @@ public record Delivery(
   /**
    * A delivery to insert at ingest.
    *
+   * @param groupId the queue row it shares with the other deliveries of its ingest request to its
+   *     integration; the status, lease and lease owner are the group's
    * @param leaseOwner for a delivery inserted in flight: the lease it is inserted under; else null
    * @param leaseUntil when that lease expires; null without one
    */
   public record New(
       String id,
+      String groupId,
       String integrationId,
       String organizationId,
       String eventId,

@@ -62,7 +62,7 @@ class DeliveryMetrics {
     for (var outcome : outcomes) {
       outcome(outcome.status().wire());
       if (outcome.status() == Delivery.Status.DELIVERED) {
-        latency.record(Duration.between(outcome.delivery().createdAt(), now));
+        latency.record(Duration.between(outcome.group().createdAt(), now));
       }
     }
   }
@@ -81,7 +81,7 @@ class DeliveryMetrics {
   @Scheduled(fixedDelayString = "PT15S", initialDelayString = "PT1S")
   void refreshDepth() {
     var rows =
-        jdbc.sql("SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status")
+        jdbc.sql("SELECT status, SUM(size) AS n FROM delivery_groups GROUP BY status")
             .query(
                 (rs, n) ->
                     MultiGauge.Row.of(Tags.of("status", rs.getString("status")), rs.getLong("n")))

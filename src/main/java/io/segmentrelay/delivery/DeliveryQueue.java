@@ -1,10 +1,14 @@
 package io.segmentrelay.delivery;
 
+import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.SetParameter;
 import io.segmentrelay.system.Sql;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -15,8 +19,9 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The queue side of the deliveries table: claiming due rows under a lease, recording outcomes,
- * reclaiming expired leases (L5). Every statement takes {@code now} from the caller's clock.
+ * The queue: groups of deliveries (those of one ingest request to one integration) in {@code
+ * delivery_groups}, claimed under a lease, given their outcomes, reclaimed when a lease expires
+ * (L5). Every statement takes {@code now} from the caller's clock.
  */
 @Repository
 class DeliveryQueue {
@@ -39,63 +44,26 @@ class DeliveryQueue {
   }
 
   /**
-   * Nodes sharing a PostgreSQL claim in one statement and skip each other's locked rows instead of
-   * waiting. H2 is embedded, so only one node (and in it, only the dispatcher loop) claims; there
-   * the due rows are selected, then updated by key, since H2 evaluates an {@code IN (SELECT … ORDER
-   * BY … LIMIT)} slowly. The {@code status = 'pending'} re-check keeps either way exclusive.
-   */
-  private static final String CLAIM_POSTGRES =
-      "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
-          + " updated_at = ?"
-          + " WHERE status = 'pending' AND seq IN (SELECT seq FROM deliveries WHERE integration_id = ?"
-          + " AND status = 'pending' AND next_attempt_at <= ?"
-          + " ORDER BY integration_id, status, next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)";
-
-  /**
-   * Claims order by the whole claim index, equal columns included: H2 then reads the rows in
-   * index order instead of sorting every due row, which matters once a backlog builds up.
-   */
-  private static final String DUE_SEQS =
-      "SELECT seq FROM deliveries WHERE integration_id = ? AND status = 'pending'"
-          + " AND next_attempt_at <= ? ORDER BY integration_id, status, next_attempt_at, seq LIMIT ?";
-
-  private static final String CLAIM_BY_KEY =
-      "UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,"
-          + " updated_at = ? WHERE status = 'pending' AND ";
-
-  /** Claims due rows and returns their keys. */
-  private List<Long> claimRows(
-      String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
-    if (postgres) {
-      return jdbc.sql(CLAIM_POSTGRES + " RETURNING seq")
-          .params(owner, Sql.ts(leaseUntil), Sql.ts(now), integrationId, Sql.ts(now), limit)
-          .query(Long.class)
-          .list();
-    }
-    var due = jdbc.sql(DUE_SEQS).params(integrationId, Sql.ts(now), limit).query(Long.class).list();
-    if (!due.isEmpty()) {
-      // Rows that stopped being pending in between (a pause) are not updated, and the read-back
-      // by lease owner leaves them out.
-      jdbc.sql(CLAIM_BY_KEY + set.in("seq", due))
-          .params(set.values(List.of(owner, Sql.ts(leaseUntil), Sql.ts(now)), due, Long.class))
-          .update();
-    }
-    return due;
-  }
-
-
-  /**
-   * A delivery leased to this node, as the worker needs it: claimed from the queue, or handed over
-   * by ingest right after the commit that inserted it under the lease.
+   * A group leased to this node, as the worker needs it: claimed from the queue, or handed over by
+   * ingest right after the commit that inserted it under the lease. Its members are sent together
+   * and share its state unless their outcomes differ.
    */
   record Claimed(
-      String id, String owner, Instant leaseUntil, String messageId, String payload,
-      int attemptCount, Instant createdAt) {}
+      String id, String integrationId, String owner, Instant leaseUntil, int attemptCount,
+      Instant createdAt, List<Member> members) {
 
-  /** What to write back for one claimed delivery. */
+    int size() {
+      return members.size();
+    }
+  }
+
+  /** One delivery of a claimed group. */
+  record Member(String id, String messageId, String payload) {}
+
+  /** What to write back for one delivery of a claimed group. */
   record Outcome(
-      Claimed delivery,
-      String leaseOwner,
+      Claimed group,
+      Member member,
       Delivery.Status status,
       Instant nextAttemptAt,
       String failureReason,
@@ -111,58 +79,119 @@ class DeliveryQueue {
   }
 
   /**
-   * Claims up to {@code limit} due deliveries of one integration, oldest first, under a lease
-   * owned by {@code owner}, and returns them. Rows locked by another node are skipped, not waited
-   * for.
+   * Claims due groups of one integration, oldest first, holding up to {@code limit} deliveries
+   * (at least one group), under a lease owned by {@code owner}, and returns them. On PostgreSQL,
+   * groups locked by another node's claim are skipped, not waited for.
    */
   List<Claimed> claim(String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
-    return tx.execute(
-        status -> {
-          var claimed = claimRows(integrationId, owner, now, leaseUntil, limit);
-          if (claimed.isEmpty()) {
-            return List.<Claimed>of();
-          }
-          return jdbc.sql(
-                  "SELECT d.id, d.message_id, p.payload, d.attempt_count, d.created_at"
-                      + " FROM deliveries d"
-                      + " JOIN delivery_payloads p ON p.delivery_id = d.id"
-                      + " WHERE d.lease_owner = ? AND " + set.in("d.seq", claimed)
-                      + " ORDER BY d.next_attempt_at, d.seq")
-              .params(set.values(List.of(owner), claimed, Long.class))
-              .query(
-                  (rs, n) ->
-                      new Claimed(
-                          rs.getString("id"),
-                          owner,
-                          leaseUntil,
-                          rs.getString("message_id"),
-                          rs.getString("payload"),
-                          rs.getInt("attempt_count"),
-                          Sql.instant(rs, "created_at")))
-              .list();
-        });
+    return tx.execute(status -> {
+      var ids = dueGroups(integrationId, now, limit);
+      if (ids.isEmpty()) {
+        return List.<Claimed>of();
+      }
+      // Groups that stopped being pending in between (a pause, another node) are not updated,
+      // and the read-back by lease owner leaves them out.
+      jdbc.sql("UPDATE delivery_groups SET status = 'in_flight', lease_owner = ?,"
+              + " lease_expires_at = ?, updated_at = ? WHERE status = 'pending' AND "
+              + set.in("id", ids))
+          .params(set.values(List.of(owner, Sql.ts(leaseUntil), Sql.ts(now)), ids, String.class))
+          .update();
+      var groups = new LinkedHashMap<String, Claimed>();
+      jdbc.sql("SELECT id, attempt_count, created_at FROM delivery_groups WHERE lease_owner = ? AND "
+              + set.in("id", ids) + " ORDER BY next_attempt_at, id")
+          .params(set.values(List.of(owner), ids, String.class))
+          .query(rs -> {
+            var id = rs.getString("id");
+            groups.put(id, new Claimed(id, integrationId, owner, leaseUntil,
+                rs.getInt("attempt_count"), Sql.instant(rs, "created_at"), new ArrayList<>()));
+          });
+      if (groups.isEmpty()) {
+        return List.<Claimed>of();
+      }
+      jdbc.sql("SELECT id, group_id, message_id, payload FROM deliveries WHERE "
+              + set.in("group_id", groups.keySet()) + " ORDER BY seq")
+          .params(set.values(List.of(), groups.keySet(), String.class))
+          .query(rs -> {
+            groups.get(rs.getString("group_id")).members().add(new Member(
+                rs.getString("id"), rs.getString("message_id"), rs.getString("payload")));
+          });
+      return List.copyOf(groups.values());
+    });
+  }
+
+  private static final String DUE =
+      "SELECT id, size FROM delivery_groups WHERE integration_id = ? AND status = 'pending'"
+          + " AND next_attempt_at <= ? ORDER BY integration_id, status, next_attempt_at, id LIMIT ?";
+
+  /**
+   * The oldest due groups holding up to {@code limit} deliveries. Claims order by the whole claim
+   * index, equal columns included, so the rows are read in index order instead of sorted. On
+   * PostgreSQL the chosen number of groups is then locked, skipping groups another node is
+   * claiming, so that two nodes never wait for each other.
+   */
+  private List<String> dueGroups(String integrationId, Instant now, int limit) {
+    var ids = new ArrayList<String>();
+    int[] deliveries = {0};
+    int[] rows = {0};
+    // Groups usually hold many deliveries: look at a few first, and at more only if they are small.
+    for (int fetch = Math.min(limit, 64); ; fetch = limit) {
+      ids.clear();
+      deliveries[0] = 0;
+      rows[0] = 0;
+      jdbc.sql(DUE).params(integrationId, Sql.ts(now), fetch).query(rs -> {
+        rows[0]++;
+        if (deliveries[0] < limit) {
+          ids.add(rs.getString("id"));
+          deliveries[0] += rs.getInt("size");
+        }
+      });
+      if (deliveries[0] >= limit || rows[0] < fetch || fetch == limit) {
+        break;
+      }
+    }
+    if (!postgres || ids.isEmpty()) {
+      return ids;
+    }
+    return jdbc.sql("SELECT id FROM delivery_groups WHERE integration_id = ? AND status = 'pending'"
+            + " AND next_attempt_at <= ? ORDER BY integration_id, status, next_attempt_at, id"
+            + " LIMIT ? FOR UPDATE SKIP LOCKED")
+        .params(integrationId, Sql.ts(now), ids.size())
+        .query(String.class)
+        .list();
   }
 
   /**
-   * Writes outcomes and their attempt log in one transaction. An outcome whose lease was lost
-   * (another node reclaimed the row) changes nothing: the other node owns the row now.
+   * Writes outcomes and their attempt log in one transaction. A group whose members all had the
+   * same outcome is updated as one row; outcomes alike across groups share one statement. When a
+   * group's members part ways, the group keeps the largest share and each other outcome moves its
+   * deliveries into a new group. A group whose lease was lost (another node reclaimed it) changes
+   * nothing: the other node owns it now.
    */
   void record(List<Outcome> outcomes) {
     if (outcomes.isEmpty()) {
       return;
     }
-    tx.executeWithoutResult(
-        status -> {
-          outcomes.stream()
-              .collect(Collectors.groupingBy(Change::of, LinkedHashMap::new, Collectors.toList()))
-              .forEach(this::apply);
-          insertAttempts(outcomes);
-        });
+    tx.executeWithoutResult(status -> {
+      var byGroup = outcomes.stream().collect(Collectors.groupingBy(
+          o -> o.group().id(), LinkedHashMap::new,
+          Collectors.groupingBy(Change::of, LinkedHashMap::new, Collectors.toList())));
+      var whole = new LinkedHashMap<Change, List<String>>();
+      byGroup.forEach((groupId, changes) -> {
+        if (changes.size() == 1) {
+          whole.computeIfAbsent(changes.keySet().iterator().next(), c -> new ArrayList<>())
+              .add(groupId);
+        } else {
+          split(changes);
+        }
+      });
+      whole.forEach((change, groupIds) -> apply(change, groupIds, null));
+      insertAttempts(outcomes);
+    });
   }
 
   /**
-   * What an outcome writes, apart from which row: outcomes of one claim mostly share it (a batch
-   * delivered together), so they are written by one statement per change.
+   * What an outcome writes to its group, apart from which group: the deliveries of one group sent
+   * together mostly share it, and so do groups sent in the same request.
    */
   private record Change(
       String leaseOwner, Delivery.Status status, Instant nextAttemptAt, String failureReason,
@@ -174,45 +203,89 @@ class DeliveryQueue {
         success = new Delivery.Attempt(0, success.at(), success.durationMs(), success.httpStatus(),
             null, truncate(success.responseBody(), MAX_RESPONSE_BODY), null);
       }
-      return new Change(o.leaseOwner(), o.status(), o.nextAttemptAt(),
+      return new Change(o.group().owner(), o.status(), o.nextAttemptAt(),
           truncate(o.failureReason(), 1000), o.deliveredAt(), o.attempted(), o.at(), success);
     }
   }
 
-  /** The attempt that delivered it, kept in the delivery's row; null unless delivered now. */
+  /** The attempt that delivered it, kept in the group's row; null unless delivered now. */
   private static Delivery.Attempt successOf(Outcome o) {
     return o.status() == Delivery.Status.DELIVERED && !o.attempts().isEmpty()
         ? o.attempts().getLast() : null;
   }
 
-  /** The attempts that get rows of their own: all but one kept in the delivery's row. */
+  /** The attempts that get rows of their own: all but one kept in the group's row. */
   private static List<Delivery.Attempt> attemptRows(Outcome o) {
     return successOf(o) == null ? o.attempts() : o.attempts().subList(0, o.attempts().size() - 1);
   }
 
   /**
-   * The lease owner is unique to a claim and cleared by its outcome: a row reclaimed since has
-   * another, and is skipped. Rows are found by key only, so the plan is a unique-index lookup.
+   * A group whose deliveries had different outcomes: the largest share stays in the group (if its
+   * lease still holds), every other share moves to a new group of its own with its outcome.
    */
-  private void apply(Change change, List<Outcome> outcomes) {
-    var ids = outcomes.stream().map(o -> o.delivery().id()).toList();
+  private void split(Map<Change, List<Outcome>> changes) {
+    var largest = changes.entrySet().stream()
+        .max(Comparator.comparingInt(e -> e.getValue().size())).orElseThrow();
+    var group = largest.getValue().getFirst().group();
+    if (apply(largest.getKey(), List.of(group.id()), largest.getValue().size()) == 0) {
+      return; // lease lost: the group is another node's now, all of it
+    }
+    changes.forEach((change, members) -> {
+      if (change != largest.getKey()) {
+        var ids = members.stream().map(o -> o.member().id()).toList();
+        var newId = Ids.timeOrdered("grp", change.at().toEpochMilli());
+        insertGroup(newId, group, change, ids.size());
+        jdbc.sql("UPDATE deliveries SET group_id = ? WHERE " + set.in("id", ids))
+            .params(set.values(List.of(newId), ids, String.class))
+            .update();
+      }
+    });
+  }
+
+  private void insertGroup(String id, Claimed from, Change change, int size) {
     var success = change.success();
-    var params = List.<Object>of(
+    jdbc.sql("INSERT INTO delivery_groups (id, integration_id, size, status, attempt_count,"
+            + " next_attempt_at, failure_reason, created_at, updated_at, delivered_at, success_at,"
+            + " success_duration_ms, success_http_status, success_response)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(id, from.integrationId(), size, change.status().wire(),
+            from.attemptCount() + (change.attempted() ? 1 : 0), ts(change.nextAttemptAt()),
+            nullable(change.failureReason()), Sql.ts(from.createdAt()), Sql.ts(change.at()),
+            ts(change.deliveredAt()), ts(success == null ? null : success.at()),
+            new SqlParameterValue(Types.BIGINT, success == null ? null : success.durationMs()),
+            new SqlParameterValue(Types.INTEGER, success == null ? null : success.httpStatus()),
+            nullable(success == null ? null : success.responseBody()))
+        .update();
+  }
+
+  /**
+   * Writes one change to groups still leased by the change's owner (unique to a claim or
+   * hand-over, and cleared by its outcome: a group reclaimed since has another). With a new
+   * {@code size}, the group keeps only that many deliveries; the rest move out.
+   *
+   * @return how many groups were updated
+   */
+  private int apply(Change change, List<String> groupIds, Integer size) {
+    var success = change.success();
+    var params = new ArrayList<Object>(List.of(
         change.status().wire(), ts(change.nextAttemptAt()), nullable(change.failureReason()),
         ts(change.deliveredAt()), change.attempted() ? 1 : 0, Sql.ts(change.at()),
         ts(success == null ? null : success.at()),
         new SqlParameterValue(Types.BIGINT, success == null ? null : success.durationMs()),
         new SqlParameterValue(Types.INTEGER, success == null ? null : success.httpStatus()),
-        nullable(success == null ? null : success.responseBody()),
-        change.leaseOwner());
-    jdbc.sql(
-            "UPDATE deliveries SET status = ?, next_attempt_at = ?, failure_reason = ?,"
+        nullable(success == null ? null : success.responseBody())));
+    if (size != null) {
+      params.add(size);
+    }
+    params.add(change.leaseOwner());
+    return jdbc.sql(
+            "UPDATE delivery_groups SET status = ?, next_attempt_at = ?, failure_reason = ?,"
                 + " delivered_at = ?, attempt_count = attempt_count + ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, updated_at = ?,"
                 + " success_at = ?, success_duration_ms = ?, success_http_status = ?,"
-                + " success_response = ?"
-                + " WHERE lease_owner = ? AND " + set.in("id", ids))
-        .params(set.values(params, ids, String.class))
+                + " success_response = ?" + (size == null ? "" : ", size = ?")
+                + " WHERE lease_owner = ? AND " + set.in("id", groupIds))
+        .params(set.values(params, groupIds, String.class))
         .update();
   }
 
@@ -229,7 +302,7 @@ class DeliveryQueue {
   private void insertAttempts(List<Outcome> outcomes) {
     var rows =
         outcomes.stream()
-            .flatMap(o -> attemptRows(o).stream().map(a -> new Object[] {o.delivery().id(), a}))
+            .flatMap(o -> attemptRows(o).stream().map(a -> new Object[] {o.member().id(), a}))
             .toList();
     if (rows.isEmpty()) {
       return;
@@ -252,31 +325,49 @@ class DeliveryQueue {
         });
   }
 
-  /** Expired leases (their node died or stalled) go back to pending, due now. */
+  /**
+   * Expired leases (their node died or stalled) go back to pending, due now.
+   *
+   * @return how many deliveries
+   */
   int reclaimExpiredLeases(Instant now) {
-    return jdbc.sql(
-            "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL, updated_at = ?"
-                + " WHERE status = 'in_flight' AND lease_expires_at <= ?")
-        .params(Sql.ts(now), Sql.ts(now), Sql.ts(now))
-        .update();
+    var where = " WHERE status = 'in_flight' AND lease_expires_at <= ?";
+    return tx.execute(status -> {
+      int deliveries = jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups" + where)
+          .param(Sql.ts(now)).query(Integer.class).single();
+      if (deliveries > 0) {
+        jdbc.sql("UPDATE delivery_groups SET status = 'pending', next_attempt_at = ?,"
+                + " lease_owner = NULL, lease_expires_at = NULL, updated_at = ?" + where)
+            .params(Sql.ts(now), Sql.ts(now), Sql.ts(now))
+            .update();
+      }
+      return deliveries;
+    });
   }
 
-  /** On shutdown: this node's unfinished claims go back to pending for any node to take. */
+  /**
+   * On shutdown: this node's unfinished claims go back to pending for any node to take.
+   *
+   * @return how many deliveries
+   */
   int releaseLeases(String ownerPrefix, Instant now) {
-    return jdbc.sql(
-            "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,"
-                + " updated_at = ?"
-                + " WHERE status = 'in_flight' AND lease_owner LIKE ?")
-        .params(Sql.ts(now), ownerPrefix + "%")
-        .update();
+    var where = " WHERE status = 'in_flight' AND lease_owner LIKE ?";
+    return tx.execute(status -> {
+      int deliveries = jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups" + where)
+          .param(ownerPrefix + "%").query(Integer.class).single();
+      jdbc.sql("UPDATE delivery_groups SET status = 'pending', lease_owner = NULL,"
+              + " lease_expires_at = NULL, updated_at = ?" + where)
+          .params(Sql.ts(now), ownerPrefix + "%")
+          .update();
+      return deliveries;
+    });
   }
 
   /** When the dispatcher next has something to do: a due attempt or an expiring lease. */
   Optional<Instant> nextWakeUp() {
     var due =
         jdbc.sql(
-                "SELECT MIN((SELECT d.next_attempt_at FROM deliveries d"
+                "SELECT MIN((SELECT d.next_attempt_at FROM delivery_groups d"
                     + " WHERE d.integration_id = i.id AND d.status = 'pending'"
                     + " ORDER BY d.integration_id, d.status, d.next_attempt_at LIMIT 1))"
                     + " FROM integrations i"
@@ -285,7 +376,7 @@ class DeliveryQueue {
             .optional();
     // The first row in index order, not MIN(): H2 would read every lease to find the smallest.
     var lease =
-        jdbc.sql("SELECT lease_expires_at FROM deliveries WHERE status = 'in_flight'"
+        jdbc.sql("SELECT lease_expires_at FROM delivery_groups WHERE status = 'in_flight'"
                 + " ORDER BY status, lease_expires_at LIMIT 1")
             .query((rs, n) -> Sql.instant(rs, 1))
             .optional();

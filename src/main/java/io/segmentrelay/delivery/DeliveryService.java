@@ -95,8 +95,8 @@ public class DeliveryService {
     return new DeliveryStats(
         countSince(integrationId, "delivered", "delivered_at", since),
         countSince(integrationId, "failed", "updated_at", since),
-        jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE integration_id = ? AND status = 'pending'"
-                + " AND attempt_count > 0")
+        jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups WHERE integration_id = ?"
+                + " AND status = 'pending' AND attempt_count > 0")
             .param(integrationId).query(Long.class).single(),
         store.countHeld(integrationId),
         lastError(integrationId, since),
@@ -104,8 +104,8 @@ public class DeliveryService {
   }
 
   private long countSince(String integrationId, String status, String column, Instant since) {
-    return jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE integration_id = ? AND status = ? AND "
-            + column + " >= ?")
+    return jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups WHERE integration_id = ?"
+            + " AND status = ? AND " + column + " >= ?")
         .params(integrationId, status, Sql.ts(since))
         .query(Long.class)
         .single();
@@ -145,8 +145,8 @@ public class DeliveryService {
 
   private Map<Long, Long> perHour(String integrationId, String status, String column, Instant since) {
     var counts = new HashMap<Long, Long>();
-    jdbc.sql("SELECT FLOOR(EXTRACT(EPOCH FROM " + column + ") / 3600) AS bucket, COUNT(*) AS n"
-            + " FROM deliveries WHERE integration_id = ? AND status = ? AND " + column + " >= ?"
+    jdbc.sql("SELECT FLOOR(EXTRACT(EPOCH FROM " + column + ") / 3600) AS bucket, SUM(size) AS n"
+            + " FROM delivery_groups WHERE integration_id = ? AND status = ? AND " + column + " >= ?"
             + " GROUP BY FLOOR(EXTRACT(EPOCH FROM " + column + ") / 3600)")
         .params(integrationId, status, Sql.ts(since))
         .query(rs -> {

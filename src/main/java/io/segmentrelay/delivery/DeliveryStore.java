@@ -1,6 +1,7 @@
 package io.segmentrelay.delivery;
 
 import io.segmentrelay.delivery.Delivery.Status;
+import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,19 +19,20 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The deliveries table: the durable queue of frozen track calls, and their attempt log. Claiming
- * and outcomes live in {@link DeliveryQueue}; this class is what ingest and the API need.
+ * The deliveries (frozen track calls, each in a group that holds its state) and their attempt
+ * log. Claiming and outcomes live in {@link DeliveryQueue}; this class is what ingest and the API
+ * need.
  */
 @Repository
 public class DeliveryStore {
 
   static final String COLUMNS =
-      "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, d.status, p.payload,"
-          + " d.attempt_count, d.next_attempt_at, d.failure_reason, d.created_at, d.delivered_at,"
-          + " d.success_at, d.success_duration_ms, d.success_http_status, d.success_response";
+      "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, g.status, d.payload,"
+          + " g.attempt_count, g.next_attempt_at, g.failure_reason, d.created_at, g.delivered_at,"
+          + " g.success_at, g.success_duration_ms, g.success_http_status, g.success_response";
 
-  /** Deliveries with their payloads. */
-  static final String FROM = " FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id";
+  /** Deliveries with their group's state. */
+  static final String FROM = " FROM deliveries d JOIN delivery_groups g ON g.id = d.group_id";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -42,43 +45,52 @@ public class DeliveryStore {
   }
 
   /**
-   * Inserts the deliveries of newly accepted events, in one batch. A delivery with a lease owner is
-   * inserted in flight, leased to that owner: its node sends it without claiming it.
+   * Inserts the deliveries of newly accepted events and their groups, in one batch each. A group
+   * with a lease owner is inserted in flight, leased to that owner: its node sends it without
+   * claiming it.
    */
   public void insertAll(List<Delivery.New> deliveries) {
     if (deliveries.isEmpty()) {
       return;
     }
+    var groups = new LinkedHashMap<String, List<Delivery.New>>();
+    deliveries.forEach(d -> groups.computeIfAbsent(d.groupId(), id -> new ArrayList<>()).add(d));
     template.batchUpdate(
-        "INSERT INTO deliveries (id, integration_id, organization_id, event_id, event_type,"
-            + " message_id, status, payload_bytes, next_attempt_at, created_at,"
-            + " updated_at, lease_owner, lease_expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        deliveries,
+        "INSERT INTO delivery_groups (id, integration_id, size, status, next_attempt_at,"
+            + " created_at, updated_at, lease_owner, lease_expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        List.copyOf(groups.values()),
         500,
-        (ps, d) -> {
+        (ps, members) -> {
+          var d = members.getFirst();
           var now = Sql.ts(d.createdAt());
-          ps.setString(1, d.id());
+          ps.setString(1, d.groupId());
           ps.setString(2, d.integrationId());
-          ps.setString(3, d.organizationId());
-          ps.setString(4, d.eventId());
-          ps.setString(5, d.eventType());
-          ps.setString(6, d.messageId());
-          ps.setString(7, d.status().wire());
-          ps.setInt(8, d.payload().length());
-          ps.setObject(9, now);
-          ps.setObject(10, now);
-          ps.setObject(11, now);
-          ps.setString(12, d.leaseOwner());
-          ps.setObject(13, Sql.ts(d.leaseUntil()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+          ps.setInt(3, members.size());
+          ps.setString(4, d.status().wire());
+          ps.setObject(5, now);
+          ps.setObject(6, now);
+          ps.setObject(7, now);
+          ps.setString(8, d.leaseOwner());
+          ps.setObject(9, Sql.ts(d.leaseUntil()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
         });
     template.batchUpdate(
-        "INSERT INTO delivery_payloads (delivery_id, payload) VALUES (?, ?)",
+        "INSERT INTO deliveries (id, group_id, integration_id, organization_id, event_id,"
+            + " event_type, message_id, payload_bytes, payload, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         deliveries,
         500,
         (ps, d) -> {
           ps.setString(1, d.id());
-          ps.setString(2, d.payload());
+          ps.setString(2, d.groupId());
+          ps.setString(3, d.integrationId());
+          ps.setString(4, d.organizationId());
+          ps.setString(5, d.eventId());
+          ps.setString(6, d.eventType());
+          ps.setString(7, d.messageId());
+          ps.setInt(8, d.payload().length());
+          ps.setString(9, d.payload());
+          ps.setObject(10, Sql.ts(d.createdAt()));
         });
   }
 
@@ -87,7 +99,8 @@ public class DeliveryStore {
   }
 
   public long count(String integrationId, Status status) {
-    return jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE integration_id = ? AND status = ?")
+    return jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups"
+            + " WHERE integration_id = ? AND status = ?")
         .params(integrationId, status.wire())
         .query(Long.class)
         .single();
@@ -96,16 +109,16 @@ public class DeliveryStore {
   /** On pause: everything waiting (new or for a retry) is held until resume. */
   public void holdWaiting(String integrationId, Instant now) {
     jdbc.sql(
-            "UPDATE deliveries SET status = 'held', updated_at = ?"
+            "UPDATE delivery_groups SET status = 'held', updated_at = ?"
                 + " WHERE integration_id = ? AND status = 'pending'")
         .params(Sql.ts(now), integrationId)
         .update();
   }
 
-  /** On resume: held deliveries are due now, and go oldest first (claims order by seq). */
+  /** On resume: held deliveries are due now, and go oldest first (claims order by id). */
   public void releaseHeld(String integrationId, Instant now) {
     jdbc.sql(
-            "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?"
+            "UPDATE delivery_groups SET status = 'pending', next_attempt_at = ?, updated_at = ?"
                 + " WHERE integration_id = ? AND status = 'held'")
         .params(Sql.ts(now), Sql.ts(now), integrationId)
         .update();
@@ -114,7 +127,7 @@ public class DeliveryStore {
   /** On resume with discard: held deliveries are never sent. */
   public void discardHeld(String integrationId, Instant now) {
     jdbc.sql(
-            "UPDATE deliveries SET status = 'discarded', next_attempt_at = NULL, updated_at = ?,"
+            "UPDATE delivery_groups SET status = 'discarded', next_attempt_at = NULL, updated_at = ?,"
                 + " failure_reason = 'Discarded on resume'"
                 + " WHERE integration_id = ? AND status = 'held'")
         .params(Sql.ts(now), integrationId)
@@ -125,7 +138,7 @@ public class DeliveryStore {
   public List<Delivery> list(String integrationId, Status status, int limit) {
     var sql =
         "SELECT " + COLUMNS + FROM + " WHERE d.integration_id = ?"
-            + (status == null ? "" : " AND d.status = ?")
+            + (status == null ? "" : " AND g.status = ?")
             + " ORDER BY d.seq DESC LIMIT ?";
     var params = new ArrayList<Object>();
     params.add(integrationId);
@@ -148,9 +161,10 @@ public class DeliveryStore {
   /**
    * Makes finished deliveries due again with a fresh retry schedule (L7). The message id stays,
    * so Segment still dedupes a delivery that had in fact arrived. The attempt that delivered a
-   * delivery, kept in its row, moves to the attempt log first, so the log keeps it.
+   * delivery, kept in its group's row, moves to the attempt log first, so the log keeps it. One
+   * delivery of a larger group moves to a group of its own first.
    *
-   * @return how many were requeued
+   * @return how many deliveries were requeued
    */
   public int requeue(
       String integrationId,
@@ -160,40 +174,85 @@ public class DeliveryStore {
       Instant until,
       boolean paused,
       Instant now) {
-    var sql = new StringBuilder(" WHERE integration_id = ? AND status IN (");
-    var params = new ArrayList<Object>(List.of(integrationId));
-    sql.append(String.join(", ", statuses.stream().map(s -> "?").toList())).append(")");
-    statuses.forEach(s -> params.add(s.wire()));
-    if (deliveryId != null) {
-      sql.append(" AND id = ?");
-      params.add(deliveryId);
-    }
-    if (since != null) {
-      sql.append(" AND created_at >= ?");
-      params.add(Sql.ts(since));
-    }
-    if (until != null) {
-      sql.append(" AND created_at < ?");
-      params.add(Sql.ts(until));
-    }
-    var where = sql.toString();
-    var set = List.<Object>of(paused ? "held" : "pending", Sql.ts(now), Sql.ts(now));
     return tx.execute(status -> {
+      String groupId = null;
+      if (deliveryId != null) {
+        groupId = ownGroup(integrationId, deliveryId, statuses, now);
+        if (groupId == null) {
+          return 0;
+        }
+      }
+      var sql = new StringBuilder(" WHERE g.integration_id = ? AND g.status IN (");
+      var params = new ArrayList<Object>(List.of(integrationId));
+      sql.append(String.join(", ", statuses.stream().map(s -> "?").toList())).append(")");
+      statuses.forEach(s -> params.add(s.wire()));
+      if (groupId != null) {
+        sql.append(" AND g.id = ?");
+        params.add(groupId);
+      }
+      if (since != null) {
+        sql.append(" AND g.created_at >= ?");
+        params.add(Sql.ts(since));
+      }
+      if (until != null) {
+        sql.append(" AND g.created_at < ?");
+        params.add(Sql.ts(until));
+      }
+      var where = sql.toString();
+      int deliveries = jdbc.sql("SELECT COALESCE(SUM(g.size), 0) FROM delivery_groups g" + where)
+          .params(params).query(Integer.class).single();
+      if (deliveries == 0) {
+        return 0;
+      }
       jdbc.sql("INSERT INTO delivery_attempts (delivery_id, attempt_no, attempted_at, duration_ms,"
-              + " http_status, response_body) SELECT id, attempt_count, success_at,"
-              + " success_duration_ms, success_http_status, success_response FROM deliveries"
-              + where + " AND success_at IS NOT NULL")
+              + " http_status, response_body) SELECT d.id, g.attempt_count, g.success_at,"
+              + " g.success_duration_ms, g.success_http_status, g.success_response" + FROM
+              + where + " AND g.success_at IS NOT NULL")
           .params(params)
           .update();
-      var all = new ArrayList<>(set);
+      var all = new ArrayList<Object>(List.of(paused ? "held" : "pending", Sql.ts(now), Sql.ts(now)));
       all.addAll(params);
-      return jdbc.sql("UPDATE deliveries SET status = ?, next_attempt_at = ?, attempt_count = 0,"
+      jdbc.sql("UPDATE delivery_groups g SET status = ?, next_attempt_at = ?, attempt_count = 0,"
               + " failure_reason = NULL, delivered_at = NULL, updated_at = ?,"
               + " success_at = NULL, success_duration_ms = NULL, success_http_status = NULL,"
               + " success_response = NULL" + where)
           .params(all)
           .update();
+      return deliveries;
     });
+  }
+
+  /**
+   * The group holding only this delivery, in one of {@code statuses}: its own group, or a new one
+   * it moves to (a copy of its group's state) out of a larger group. Null if there is none.
+   */
+  private String ownGroup(
+      String integrationId, String deliveryId, Collection<Status> statuses, Instant now) {
+    var group = jdbc.sql("SELECT g.id, g.size, g.status" + FROM
+            + " WHERE d.integration_id = ? AND d.id = ?")
+        .params(integrationId, deliveryId)
+        .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2), rs.getString(3)})
+        .optional()
+        .orElse(null);
+    if (group == null || !statuses.contains(Status.fromWire((String) group[2]))) {
+      return null;
+    }
+    var groupId = (String) group[0];
+    if ((int) group[1] == 1) {
+      return groupId;
+    }
+    var newId = Ids.timeOrdered("grp", now.toEpochMilli());
+    jdbc.sql("INSERT INTO delivery_groups (id, integration_id, size, status, attempt_count,"
+            + " next_attempt_at, failure_reason, created_at, updated_at, delivered_at, success_at,"
+            + " success_duration_ms, success_http_status, success_response)"
+            + " SELECT ?, integration_id, 1, status, attempt_count, next_attempt_at, failure_reason,"
+            + " created_at, updated_at, delivered_at, success_at, success_duration_ms,"
+            + " success_http_status, success_response FROM delivery_groups WHERE id = ?")
+        .params(newId, groupId)
+        .update();
+    jdbc.sql("UPDATE delivery_groups SET size = size - 1 WHERE id = ?").param(groupId).update();
+    jdbc.sql("UPDATE deliveries SET group_id = ? WHERE id = ?").params(newId, deliveryId).update();
+    return newId;
   }
 
   private List<Delivery> withAttempts(List<Delivery> rows) {

@@ -2,6 +2,7 @@ package io.segmentrelay.delivery;
 
 import io.segmentrelay.delivery.Delivery.Status;
 import io.segmentrelay.delivery.DeliveryQueue.Claimed;
+import io.segmentrelay.delivery.DeliveryQueue.Member;
 import io.segmentrelay.delivery.DeliveryQueue.Outcome;
 import io.segmentrelay.integration.Integration;
 import io.segmentrelay.integration.IntegrationStore;
@@ -60,8 +61,8 @@ class DeliveryWorker {
     this.maxBytes = properties.delivery().maxBatchBytes();
   }
 
-  /** One request's worth of deliveries, each with its body as sent this time. */
-  private record Item(Claimed delivery, String body, int bytes) {}
+  /** One delivery of a claimed group, with its body as sent this time. */
+  private record Item(Claimed group, Member delivery, String body, int bytes) {}
 
   /** The requests a delivery took part in during this attempt, in order, by delivery id. */
   private final class Log {
@@ -70,8 +71,8 @@ class DeliveryWorker {
   }
 
   /**
-   * Sends deliveries leased to this node (each under its own lease owner; one call may combine
-   * several claims or hand-overs) and records their outcomes.
+   * Sends groups of deliveries leased to this node (each under its own lease owner; one call may
+   * combine several claims or hand-overs) and records their outcomes.
    */
   void process(String integrationId, List<Claimed> claimed) {
     var integration = integrations.findById(integrationId).orElse(null);
@@ -80,19 +81,22 @@ class DeliveryWorker {
     }
     if (integration.paused()) {
       var held = new Done(clock.instant());
-      queue.record(claimed.stream().map(c -> held.held(c)).toList());
+      queue.record(claimed.stream()
+          .flatMap(g -> g.members().stream().map(m -> held.held(g, m))).toList());
       return;
     }
     var writeKey = integrations.writeKey(integrationId);
     var sentAt = TrackCall.iso(clock.instant());
-    var refused = new LinkedHashMap<Claimed, String>();
+    var refused = new LinkedHashMap<Item, String>();
     var sendable = new ArrayList<Item>();
-    for (var c : claimed) {
-      var body = withSentAt(c.payload(), sentAt);
-      int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-      Preflight.problem(bytes, c.payload(), json)
-          .ifPresentOrElse(
-              problem -> refused.put(c, problem), () -> sendable.add(new Item(c, body, bytes)));
+    for (var group : claimed) {
+      for (var m : group.members()) {
+        var body = withSentAt(m.payload(), sentAt);
+        int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+        var item = new Item(group, m, body, bytes);
+        Preflight.problem(bytes, m.payload(), json)
+            .ifPresentOrElse(problem -> refused.put(item, problem), () -> sendable.add(item));
+      }
     }
     var log = new Log();
     for (var batch : batches(sendable)) {
@@ -101,8 +105,9 @@ class DeliveryWorker {
     // One time for the whole claim, so that outcomes alike are written by one statement.
     var done = new Done(clock.instant());
     var outcomes = new ArrayList<Outcome>();
-    refused.forEach((c, problem) -> outcomes.add(done.failed(c, problem, List.of(), false)));
-    sendable.forEach(item -> outcomes.add(decide(item.delivery(), done, log)));
+    refused.forEach((item, problem) ->
+        outcomes.add(done.failed(item.group(), item.delivery(), problem, List.of(), false)));
+    sendable.forEach(item -> outcomes.add(decide(item.group(), item.delivery(), done, log)));
     queue.record(holdRetriesIfPausedMeanwhile(integrationId, outcomes));
     metrics.recorded(outcomes);
   }
@@ -122,7 +127,7 @@ class DeliveryWorker {
     call.putObject("properties").put("organization_id", integration.organizationId());
     call.putObject("context").putObject("library").put("name", "segment-relay");
     var sentAt = TrackCall.iso(now);
-    var item = new Item(null, withSentAt(json.writeValueAsString(call), sentAt), 0);
+    var item = new Item(null, null, withSentAt(json.writeValueAsString(call), sentAt), 0);
     var response =
         client.postBatch(
             integration.endpoint(), integrations.writeKey(integration.id()),
@@ -139,7 +144,7 @@ class DeliveryWorker {
       return outcomes;
     }
     return outcomes.stream()
-        .map(o -> o.status() != Status.PENDING ? o : new Outcome(o.delivery(), o.leaseOwner(),
+        .map(o -> o.status() != Status.PENDING ? o : new Outcome(o.group(), o.member(),
             Status.HELD, null, null, null, o.attempted(), o.attempts(), o.at()))
         .toList();
   }
@@ -179,7 +184,7 @@ class DeliveryWorker {
       var next = split ? at : null;
       log.attempts
           .computeIfAbsent(id, k -> new ArrayList<>())
-          .add(attempt(item.delivery(), at, response, next, split ? batch.size() : 0));
+          .add(attempt(item.group(), at, response, next, split ? batch.size() : 0));
       log.last.put(id, response);
     }
     if (split) {
@@ -193,20 +198,20 @@ class DeliveryWorker {
     }
   }
 
-  private Outcome decide(Claimed c, Done done, Log log) {
-    var response = log.last.get(c.id());
-    var attempts = log.attempts.get(c.id());
+  private Outcome decide(Claimed g, Member m, Done done, Log log) {
+    var response = log.last.get(m.id());
+    var attempts = log.attempts.get(m.id());
     var attemptedAt = attempts.getLast().at();
-    int number = c.attemptCount() + 1;
+    int number = g.attemptCount() + 1;
     return switch (response.kind()) {
-      case DELIVERED -> done.outcome(c, Status.DELIVERED, null, done.at(), attempts);
-      case PERMANENT -> done.failed(c, permanentReason(response), attempts, true);
+      case DELIVERED -> done.outcome(g, m, Status.DELIVERED, null, done.at(), attempts);
+      case PERMANENT -> done.failed(g, m, permanentReason(response), attempts, true);
       case RETRYABLE -> {
         var next = policy.nextAttempt(number, attemptedAt, response.retryAfter());
         var finalAttempts = withNext(attempts, next.orElse(null));
         yield next.isPresent()
-            ? done.outcome(c, Status.PENDING, next.get(), null, finalAttempts)
-            : done.failed(c, "Gave up after " + number + " attempts; the last: "
+            ? done.outcome(g, m, Status.PENDING, next.get(), null, finalAttempts)
+            : done.failed(g, m, "Gave up after " + number + " attempts; the last: "
                 + response.describe(), finalAttempts, true);
       }
     };
@@ -215,17 +220,18 @@ class DeliveryWorker {
   /** The end of a claim's processing: the time its outcomes are written. */
   private record Done(Instant at) {
 
-    Outcome held(Claimed c) {
-      return new Outcome(c, c.owner(), Status.HELD, null, null, null, false, List.of(), at);
+    Outcome held(Claimed g, Member m) {
+      return new Outcome(g, m, Status.HELD, null, null, null, false, List.of(), at);
     }
 
-    Outcome failed(Claimed c, String reason, List<Delivery.Attempt> attempts, boolean attempted) {
-      return new Outcome(c, c.owner(), Status.FAILED, null, reason, null, attempted, attempts, at);
+    Outcome failed(
+        Claimed g, Member m, String reason, List<Delivery.Attempt> attempts, boolean attempted) {
+      return new Outcome(g, m, Status.FAILED, null, reason, null, attempted, attempts, at);
     }
 
-    Outcome outcome(
-        Claimed c, Status status, Instant next, Instant deliveredAt, List<Delivery.Attempt> attempts) {
-      return new Outcome(c, c.owner(), status, next, null, deliveredAt, true, attempts, at);
+    Outcome outcome(Claimed g, Member m, Status status, Instant next, Instant deliveredAt,
+        List<Delivery.Attempt> attempts) {
+      return new Outcome(g, m, status, next, null, deliveredAt, true, attempts, at);
     }
   }
 

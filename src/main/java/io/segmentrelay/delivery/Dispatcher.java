@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,17 +90,23 @@ public class Dispatcher implements SmartLifecycle {
     return Optional.of(new Lease(nextOwner(), clock.instant().plus(settings.leaseDuration())));
   }
 
-  /** Deliveries committed in flight under a {@link #leaseForIngest} lease, to send next. */
+  /**
+   * Deliveries committed in flight under a {@link #leaseForIngest} lease, to send next, group by
+   * group.
+   */
   public void handOff(List<Delivery.New> committed) {
     if (!running || committed.isEmpty()) {
       return; // stopped meanwhile: the leases are released or expire, and the queue has them
     }
+    var groups = new LinkedHashMap<String, DeliveryQueue.Claimed>();
     for (var d : committed) {
-      handedOff
-          .computeIfAbsent(d.integrationId(), id -> new ConcurrentLinkedQueue<>())
-          .add(new DeliveryQueue.Claimed(d.id(), d.leaseOwner(), d.leaseUntil(), d.messageId(),
-              d.payload(), 0, d.createdAt()));
+      groups.computeIfAbsent(d.groupId(), id -> new DeliveryQueue.Claimed(id, d.integrationId(),
+              d.leaseOwner(), d.leaseUntil(), 0, d.createdAt(), new ArrayList<>()))
+          .members().add(new DeliveryQueue.Member(d.id(), d.messageId(), d.payload()));
     }
+    groups.values().forEach(g -> handedOff
+        .computeIfAbsent(g.integrationId(), id -> new ConcurrentLinkedQueue<>())
+        .add(g));
     handedOffCount.addAndGet(committed.size());
     wake();
   }
@@ -116,11 +123,13 @@ public class Dispatcher implements SmartLifecycle {
     }
     var half = settings.leaseDuration().dividedBy(2);
     DeliveryQueue.Claimed next;
-    while (taken.size() < settings.claimSize() && (next = waiting.poll()) != null) {
+    int deliveries = 0;
+    while (deliveries < settings.claimSize() && (next = waiting.poll()) != null) {
       if (now.isBefore(next.leaseUntil().minus(half))) {
         taken.add(next);
+        deliveries += next.size();
       } else {
-        handedOffCount.decrementAndGet();
+        handedOffCount.addAndGet(-next.size());
       }
     }
     return taken;
@@ -150,7 +159,7 @@ public class Dispatcher implements SmartLifecycle {
         var claimed = claim(integrationId, clock.instant());
         if (!claimed.isEmpty()) {
           worker.process(integrationId, claimed);
-          processed += claimed.size();
+          processed += size(claimed);
           claimedAny = true;
         }
       }
@@ -187,7 +196,7 @@ public class Dispatcher implements SmartLifecycle {
     boolean claimedAny = false;
     while (running && slot.tryAcquire()) {
       var work = nextWork(integrationId, now);
-      var claimed = work.rows();
+      var claimed = work.groups();
       int handed = work.handedOff();
       if (claimed.isEmpty()) {
         slot.release();
@@ -207,7 +216,7 @@ public class Dispatcher implements SmartLifecycle {
               wake();
             }
           });
-      if (claimed.size() < settings.claimSize()) {
+      if (size(claimed) < settings.claimSize()) {
         break;
       }
     }
@@ -251,8 +260,16 @@ public class Dispatcher implements SmartLifecycle {
     }
   }
 
-  /** What a slot sends next, and how many of those were handed over by ingest. */
-  private record Work(List<DeliveryQueue.Claimed> rows, int handedOff) {}
+  /** What a slot sends next, and how many deliveries of those were handed over by ingest. */
+  private record Work(List<DeliveryQueue.Claimed> groups, int handedOff) {}
+
+  private static int size(List<DeliveryQueue.Claimed> groups) {
+    int deliveries = 0;
+    for (var g : groups) {
+      deliveries += g.size();
+    }
+    return deliveries;
+  }
 
   /**
    * Handed-over deliveries and queued ones (retries, other nodes' ingest, a backlog) take turns,
@@ -269,7 +286,7 @@ public class Dispatcher implements SmartLifecycle {
     }
     var handed = takeHandedOff(integrationId, now);
     if (!handed.isEmpty() || queueFirst) {
-      return new Work(handed, handed.size());
+      return new Work(handed, size(handed));
     }
     return new Work(claim(integrationId, now), 0);
   }

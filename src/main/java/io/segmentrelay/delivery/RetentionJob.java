@@ -22,6 +22,8 @@ class RetentionJob {
 
   private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
   private static final int CHUNK = 5_000;
+  /** Groups hold up to hundreds of deliveries each, which are deleted with them. */
+  private static final int GROUP_CHUNK = 100;
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -58,11 +60,23 @@ class RetentionJob {
     return purged;
   }
 
+  /** Deletes finished groups, their deliveries with them; returns how many deliveries. */
   private int purgeDeliveries(String statuses, Instant before) {
-    return deleteInChunks(
-        "SELECT seq FROM deliveries WHERE status IN " + statuses + " AND updated_at < ?",
-        "DELETE FROM deliveries WHERE seq = ?",
-        before);
+    int total = 0;
+    List<Object[]> groups;
+    do {
+      groups = jdbc.sql("SELECT id, size FROM delivery_groups WHERE status IN " + statuses
+              + " AND updated_at < ? LIMIT " + GROUP_CHUNK)
+          .param(Sql.ts(before))
+          .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2)})
+          .list();
+      template.batchUpdate("DELETE FROM delivery_groups WHERE id = ?", groups, 500,
+          (ps, group) -> ps.setString(1, (String) group[0]));
+      for (var group : groups) {
+        total += (int) group[1];
+      }
+    } while (groups.size() == GROUP_CHUNK);
+    return total;
   }
 
   private void purgeEvents(Instant before) {

@@ -130,6 +130,8 @@ class IngestService {
     var lease = fresh.isEmpty() ? Optional.<Dispatcher.Lease>empty()
         : dispatcher.leaseForIngest(fresh.size() * targets.size());
     var queued = new ArrayList<Delivery.New>();
+    // The deliveries of this request to one integration share one queue row.
+    var groups = new LinkedHashMap<String, String>();
     var identities = identity.resolveAll(app.organizationId(), fresh.stream()
         .map(e -> new IdentityService.Input(e.userId(), e.anonymousId(), e.traits()))
         .toList());
@@ -143,7 +145,9 @@ class IngestService {
               new TrackCall.Target(
                   app.organizationId(), app.appId(), integration.id(), setting.name(), version);
           var call = TrackCall.build(json, event, who, target);
-          queued.add(delivery(integration, event, call.get("messageId").asString(),
+          var group = groups.computeIfAbsent(
+              integration.id(), id -> Ids.timeOrdered("grp", now.toEpochMilli()));
+          queued.add(delivery(integration, group, event, call.get("messageId").asString(),
               json.writeValueAsString(call), now, lease));
         }
       }
@@ -184,13 +188,14 @@ class IngestService {
   }
 
   private static Delivery.New delivery(
-      Integration integration, SurveyEvent event, String messageId, String payload, Instant now,
+      Integration integration, String groupId, SurveyEvent event, String messageId, String payload, Instant now,
       Optional<Dispatcher.Lease> lease) {
     var status = integration.paused() ? Delivery.Status.HELD
         : lease.isPresent() ? Delivery.Status.IN_FLIGHT : Delivery.Status.PENDING;
     var leased = status == Delivery.Status.IN_FLIGHT ? lease.get() : null;
     return new Delivery.New(
         Ids.timeOrdered("dlv", now.toEpochMilli()),
+        groupId,
         integration.id(),
         integration.organizationId(),
         event.id(),

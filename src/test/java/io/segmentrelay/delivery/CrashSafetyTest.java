@@ -30,7 +30,8 @@ class CrashSafetyTest extends DeliveryTestSupport {
     postEvents(tenant, batchOf("evt_", 5));
     var now = clock.instant();
     var claimed = queue.claim(integrationId, "vanished-node:1", now, now.plus(Duration.ofMinutes(2)), 100);
-    assertThat(claimed).hasSize(5);
+    assertThat(claimed).as("one group: the deliveries of one ingest request").hasSize(1);
+    assertThat(claimed.getFirst().members()).hasSize(5);
     assertThat(allDeliveries()).allSatisfy(d -> assertThat(d.get("status").asString()).isEqualTo("in_flight"));
 
     assertThat(dispatcher.runDue()).as("a live lease is respected").isZero();
@@ -50,7 +51,8 @@ class CrashSafetyTest extends DeliveryTestSupport {
     dispatcher.runDue();
     assertThat(onlyDelivery().get("status").asString()).isEqualTo("delivered");
 
-    queue.record(List.of(new DeliveryQueue.Outcome(stale.getFirst(), "slow-node:1",
+    queue.record(List.of(new DeliveryQueue.Outcome(stale.getFirst(),
+        stale.getFirst().members().getFirst(),
         Delivery.Status.FAILED, null, "late", null, true, List.of(), clock.instant())));
     assertThat(onlyDelivery().get("status").asString()).isEqualTo("delivered");
   }
@@ -105,7 +107,8 @@ class CrashSafetyTest extends DeliveryTestSupport {
   @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   private long queueCount(String status) {
-    return jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE integration_id = ? AND status = ?")
+    return jdbc.sql("SELECT COUNT(*) FROM deliveries d JOIN delivery_groups g ON g.id = d.group_id"
+            + " WHERE d.integration_id = ? AND g.status = ?")
         .params(integrationId, status).query(Long.class).single();
   }
 }

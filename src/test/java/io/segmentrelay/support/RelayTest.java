@@ -57,7 +57,7 @@ public abstract class RelayTest {
   void setUpApi() {
     api = new Api(port);
     clock.set(START);
-    jdbc.sql("UPDATE deliveries SET status = 'discarded', lease_owner = NULL"
+    jdbc.sql("UPDATE delivery_groups SET status = 'discarded', lease_owner = NULL"
             + " WHERE status IN ('pending', 'in_flight', 'held')")
         .update();
   }

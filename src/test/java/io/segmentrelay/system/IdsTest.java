@@ -2,6 +2,8 @@ package io.segmentrelay.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import org.junit.jupiter.api.Test;
 
@@ -13,17 +15,21 @@ class IdsTest {
     var earlier = Ids.timeOrdered("dlv", now);
     var later = Ids.timeOrdered("dlv", now + 1);
     var muchLater = Ids.timeOrdered("dlv", now + 86_400_000L * 365 * 30);
-    assertThat(earlier).matches("dlv_[0-9a-z]{9}[0-9a-zA-Z]{13}");
+    assertThat(earlier).matches("dlv_[0-9a-z]{13}[0-9a-zA-Z]{9}");
     assertThat(earlier.compareTo(later)).isNegative();
     assertThat(later.compareTo(muchLater)).isNegative();
     // Case-insensitive order (as in most collations) agrees on the time part.
     assertThat(earlier.substring(0, 13).compareToIgnoreCase(later.substring(0, 13))).isNegative();
 
-    var sameMillisecond = new HashSet<String>();
+    var sameMillisecond = new ArrayList<String>();
     for (int i = 0; i < 10_000; i++) {
       sameMillisecond.add(Ids.timeOrdered("dlv", now));
     }
-    assertThat(sameMillisecond).hasSize(10_000);
+    assertThat(new HashSet<>(sameMillisecond)).hasSize(10_000);
+    // Within one millisecond they sort in the order they were made (queue order at ingest).
+    var sorted = new ArrayList<>(sameMillisecond);
+    Collections.sort(sorted);
+    assertThat(sorted.subList(0, 100)).isEqualTo(sameMillisecond.subList(0, 100));
   }
 
   @Test

@@ -50,12 +50,18 @@ class MigrationUpgradeTest {
         .query((rs, n) -> Map.entry(rs.getString(1), rs.getInt(2)))
         .list();
     assertThat(attempts).containsExactly(Map.entry("dlv_delivered", 200), Map.entry("dlv_failed", 401));
-    var payloads = jdbc.sql("SELECT d.id, p.payload FROM deliveries d"
-            + " JOIN delivery_payloads p ON p.delivery_id = d.id ORDER BY d.id")
+    var payloads = jdbc.sql("SELECT id, payload FROM deliveries ORDER BY id")
         .query((rs, n) -> rs.getString(2))
         .list();
     assertThat(payloads).containsExactly("{\"event\":\"dlv_delivered\"}", "{\"event\":\"dlv_failed\"}");
-    assertThat(jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE success_at IS NULL").query(Long.class)
-        .single()).isEqualTo(2);
+    // Each delivery became a group of one, keeping its state.
+    var groups = jdbc.sql("SELECT d.id, g.status, g.size, g.attempt_count FROM deliveries d"
+            + " JOIN delivery_groups g ON g.id = d.group_id ORDER BY d.id")
+        .query((rs, n) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getInt(3) + " "
+            + rs.getInt(4))
+        .list();
+    assertThat(groups).containsExactly("dlv_delivered delivered 1 1", "dlv_failed failed 1 1");
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM delivery_groups WHERE success_at IS NULL")
+        .query(Long.class).single()).isEqualTo(2);
   }
 }
