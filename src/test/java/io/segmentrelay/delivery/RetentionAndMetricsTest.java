@@ -52,6 +52,24 @@ class RetentionAndMetricsTest extends DeliveryTestSupport {
   }
 
   @Test
+  void deleting_an_integration_deletes_its_deliveries_groups_and_attempts() {
+    patchIntegration(Map.of("writeKey", "wk_unknown_to_segment"));
+    postEvents(tenant, batchOf("evt_gone_", 3));
+    dispatcher.runDue();
+    long bad = seqOf("evt_gone_0");
+    assertThat(attempts(bad)).isEqualTo(1);
+
+    assertThat(api.delete("/api/v1/integrations/" + integrationId, tenant.adminToken()).status())
+        .isEqualTo(204);
+
+    for (var table : new String[] {"deliveries", "delivery_groups"}) {
+      assertThat(jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE integration_id = ?")
+          .param(integrationId).query(Long.class).single()).as(table).isZero();
+    }
+    assertThat(attempts(bad)).isZero();
+  }
+
+  @Test
   void waiting_deliveries_are_never_purged() {
     pauseAndPost();
     clock.advance(Duration.ofDays(60));
