@@ -44,6 +44,11 @@ public class Dispatcher implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final Duration RECLAIM_EVERY = Duration.ofSeconds(5);
+  /**
+   * While hand-overs keep the loop busy, how often it still looks in the queue without being told
+   * to: for retries falling due and other nodes' work.
+   */
+  private static final Duration CLAIM_SWEEP_EVERY = Duration.ofSeconds(1);
 
   private final DeliveryQueue queue;
   private final DeliveryWorker worker;
@@ -63,6 +68,14 @@ public class Dispatcher implements SmartLifecycle {
   private Thread loop;
   private ExecutorService workers;
   private Instant lastReclaim = Instant.EPOCH;
+  /**
+   * Whether the queue may hold due work: set when deliveries were queued (ingest beyond the
+   * hand-off limit, resume, retry, replay), leases reclaimed, a claim came back full, or the loop
+   * slept until a due time; cleared by a pass that claims. Hand-overs alone need no claim, which
+   * on PostgreSQL is a transaction per try.
+   */
+  private volatile boolean claimNeeded = true;
+  private Instant lastClaimSweep = Instant.EPOCH;
 
   Dispatcher(DeliveryQueue queue, DeliveryWorker worker, Clock clock, RelayProperties properties) {
     this.queue = queue;
@@ -73,6 +86,7 @@ public class Dispatcher implements SmartLifecycle {
 
   @EventListener
   void on(DeliveriesReady ready) {
+    claimNeeded = true;
     wake();
   }
 
@@ -172,9 +186,16 @@ public class Dispatcher implements SmartLifecycle {
     if (Duration.between(lastReclaim, now).compareTo(RECLAIM_EVERY) >= 0) {
       int reclaimed = queue.reclaimExpiredLeases(now);
       if (reclaimed > 0) {
+        claimNeeded = true;
         log.warn("Reclaimed {} deliveries whose lease expired (a node stopped or stalled)", reclaimed);
       }
       lastReclaim = now;
+    }
+    boolean claiming = claimNeeded
+        || Duration.between(lastClaimSweep, now).compareTo(CLAIM_SWEEP_EVERY) >= 0;
+    if (claiming) {
+      claimNeeded = false;
+      lastClaimSweep = now;
     }
     boolean claimedAny = false;
     // Handed-over deliveries of an integration paused since are taken too: the worker holds them.
@@ -185,19 +206,21 @@ public class Dispatcher implements SmartLifecycle {
       }
     });
     for (var integrationId : integrationIds) {
-      claimedAny |= dispatchIntegration(integrationId, now);
+      claimedAny |= dispatchIntegration(integrationId, now, claiming);
     }
     return claimedAny;
   }
 
-  private boolean dispatchIntegration(String integrationId, Instant now) {
+  private boolean dispatchIntegration(String integrationId, Instant now, boolean claiming) {
     var slot =
         slots.computeIfAbsent(integrationId, id -> new Semaphore(settings.concurrencyPerIntegration()));
     boolean claimedAny = false;
+    boolean queueLooked = false;
     while (running && slot.tryAcquire()) {
-      var work = nextWork(integrationId, now);
+      var work = nextWork(integrationId, now, claiming);
       var claimed = work.groups();
       int handed = work.handedOff();
+      queueLooked |= work.queueLooked();
       if (claimed.isEmpty()) {
         slot.release();
         break;
@@ -219,6 +242,9 @@ public class Dispatcher implements SmartLifecycle {
       if (size(claimed) < settings.claimSize()) {
         break;
       }
+    }
+    if (claiming && !queueLooked) {
+      claimNeeded = true; // no slot free for a claim this pass, or a full claim: look again
     }
     return claimedAny;
   }
@@ -256,12 +282,18 @@ public class Dispatcher implements SmartLifecycle {
           running = false;
         }
       }
+      if (!wakeRequested) {
+        claimNeeded = true; // slept until a due time or the poll: look in the queue
+      }
       wakeRequested = false;
     }
   }
 
-  /** What a slot sends next, and how many deliveries of those were handed over by ingest. */
-  private record Work(List<DeliveryQueue.Claimed> groups, int handedOff) {}
+  /**
+   * What a slot sends next, how many deliveries of those were handed over by ingest, and whether
+   * the queue was found to hold no more than this (a claim came back short).
+   */
+  private record Work(List<DeliveryQueue.Claimed> groups, int handedOff, boolean queueLooked) {}
 
   private static int size(List<DeliveryQueue.Claimed> groups) {
     int deliveries = 0;
@@ -275,20 +307,25 @@ public class Dispatcher implements SmartLifecycle {
    * Handed-over deliveries and queued ones (retries, other nodes' ingest, a backlog) take turns,
    * so that neither waits behind the other while both are there.
    */
-  private Work nextWork(String integrationId, Instant now) {
+  private Work nextWork(String integrationId, Instant now, boolean claiming) {
+    if (!claiming) {
+      var handed = takeHandedOff(integrationId, now);
+      return new Work(handed, size(handed), false);
+    }
     boolean queueFirst =
         queueTurns.computeIfAbsent(integrationId, id -> new AtomicLong()).incrementAndGet() % 2 == 0;
     if (queueFirst) {
       var claimed = claim(integrationId, now);
       if (!claimed.isEmpty()) {
-        return new Work(claimed, 0);
+        return new Work(claimed, 0, size(claimed) < settings.claimSize());
       }
     }
     var handed = takeHandedOff(integrationId, now);
     if (!handed.isEmpty() || queueFirst) {
-      return new Work(handed, size(handed));
+      return new Work(handed, size(handed), queueFirst);
     }
-    return new Work(claim(integrationId, now), 0);
+    var claimed = claim(integrationId, now);
+    return new Work(claimed, 0, size(claimed) < settings.claimSize());
   }
 
   /** Up to a claim's worth of the integration's due deliveries, under a new lease owner. */
