@@ -127,6 +127,31 @@ class PauseResumeTest extends DeliveryTestSupport {
   }
 
   @Test
+  void retrying_one_delivery_of_a_request_resends_only_it_and_its_neighbours_stay_delivered() {
+    postEvents(tenant, batchOf("evt_n", 3));
+    dispatcher.runDue();
+    var middle = allDeliveries().stream()
+        .filter(d -> d.get("eventId").asString().equals("evt_n1")).findFirst().orElseThrow();
+
+    clock.advance(Duration.ofMinutes(5));
+    var retried = api.post(base() + "/deliveries/" + middle.get("id").asString() + "/retry",
+        tenant.adminToken(), Map.of());
+    assertThat(retried.json().get("status").asString()).isEqualTo("pending");
+    var statuses = new java.util.HashMap<String, String>();
+    allDeliveries().forEach(d -> statuses.put(d.get("eventId").asString(), d.get("status").asString()));
+    assertThat(statuses).containsEntry("evt_n0", "delivered").containsEntry("evt_n1", "pending")
+        .containsEntry("evt_n2", "delivered");
+    dispatcher.runDue();
+
+    assertThat(receivedEventIds()).containsExactly("evt_n0", "evt_n1", "evt_n2", "evt_n1");
+    for (var d : allDeliveries()) {
+      assertThat(d.get("status").asString()).isEqualTo("delivered");
+      // The neighbours keep their one attempt; the retried one has both.
+      assertThat(d.get("attempts")).hasSize(d.get("eventId").asString().equals("evt_n1") ? 2 : 1);
+    }
+  }
+
+  @Test
   void a_delivered_delivery_sent_again_keeps_the_attempt_that_delivered_it_first() {
     postEvents(tenant, event("evt_twice"));
     dispatcher.runDue();
