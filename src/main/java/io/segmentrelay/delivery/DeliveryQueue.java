@@ -115,6 +115,14 @@ class DeliveryQueue {
             groups.get(rs.getString("group_id")).members().add(new Member(
                 rs.getString("id"), rs.getString("message_id"), rs.getString("payload")));
           });
+      // A group left without deliveries (they all moved out) has nothing to send: drop it.
+      var empty = groups.values().stream().filter(g -> g.members().isEmpty()).map(Claimed::id).toList();
+      if (!empty.isEmpty()) {
+        jdbc.sql("DELETE FROM delivery_groups WHERE " + set.in("id", empty))
+            .params(set.values(List.of(), empty, String.class))
+            .update();
+        empty.forEach(groups::remove);
+      }
       return List.copyOf(groups.values());
     });
   }
@@ -152,12 +160,20 @@ class DeliveryQueue {
     if (!postgres || ids.isEmpty()) {
       return ids;
     }
-    return jdbc.sql("SELECT id FROM delivery_groups WHERE integration_id = ? AND status = 'pending'"
+    // Another node may hold some of those groups: the locked ones can differ, so cap them again.
+    var locked = new ArrayList<String>();
+    deliveries[0] = 0;
+    jdbc.sql("SELECT id, size FROM delivery_groups WHERE integration_id = ? AND status = 'pending'"
             + " AND next_attempt_at <= ? ORDER BY integration_id, status, next_attempt_at, id"
             + " LIMIT ? FOR UPDATE SKIP LOCKED")
         .params(integrationId, Sql.ts(now), ids.size())
-        .query(String.class)
-        .list();
+        .query(rs -> {
+          if (deliveries[0] < limit) {
+            locked.add(rs.getString("id"));
+            deliveries[0] += rs.getInt("size");
+          }
+        });
+    return locked;
   }
 
   /**

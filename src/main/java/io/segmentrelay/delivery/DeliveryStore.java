@@ -228,13 +228,26 @@ public class DeliveryStore {
    */
   private String ownGroup(
       String integrationId, String deliveryId, Collection<Status> statuses, Instant now) {
+    var groupOf = jdbc.sql("SELECT group_id FROM deliveries WHERE integration_id = ? AND id = ?")
+        .params(integrationId, deliveryId)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+    if (groupOf == null) {
+      return null;
+    }
+    // Locked, so two retries at once (or a retry and a claim) take turns; the second then finds
+    // the delivery already in its own group.
+    jdbc.sql("SELECT id FROM delivery_groups WHERE id = ? FOR UPDATE").param(groupOf)
+        .query(String.class).optional();
     var group = jdbc.sql("SELECT g.id, g.size, g.status" + FROM
             + " WHERE d.integration_id = ? AND d.id = ?")
         .params(integrationId, deliveryId)
         .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2), rs.getString(3)})
         .optional()
         .orElse(null);
-    if (group == null || !statuses.contains(Status.fromWire((String) group[2]))) {
+    if (group == null || !group[0].equals(groupOf)
+        || !statuses.contains(Status.fromWire((String) group[2]))) {
       return null;
     }
     var groupId = (String) group[0];

@@ -49,6 +49,7 @@ public class Dispatcher implements SmartLifecycle {
    * to: for retries falling due and other nodes' work.
    */
   private static final Duration CLAIM_SWEEP_EVERY = Duration.ofSeconds(1);
+  private static final Duration DUE_RECHECK = Duration.ofMillis(100);
 
   private final DeliveryQueue queue;
   private final DeliveryWorker worker;
@@ -265,9 +266,12 @@ public class Dispatcher implements SmartLifecycle {
   /** Sleeps until woken, the next due attempt or lease expiry, or the poll interval. */
   private void awaitWork() {
     var poll = settings.pollInterval();
+    // Something already due that this pass did not claim (it only took hand-overs): look again
+    // shortly. (An expired lease waits for the next reclaim, at most RECLAIM_EVERY away.)
     var wait = queue.nextWakeUp()
         .map(at -> Duration.between(clock.instant(), at))
-        .filter(d -> !d.isNegative() && d.compareTo(poll) < 0)
+        .map(d -> d.isNegative() ? DUE_RECHECK : d)
+        .filter(d -> d.compareTo(poll) < 0)
         .orElse(poll);
     pause(wait);
   }

@@ -70,10 +70,21 @@ class RetentionJob {
           .param(Sql.ts(before))
           .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2)})
           .list();
-      template.batchUpdate("DELETE FROM delivery_groups WHERE id = ?", groups, 500,
-          (ps, group) -> ps.setString(1, (String) group[0]));
-      for (var group : groups) {
-        total += (int) group[1];
+      // Still finished: a replay may have made a group due again since it was selected.
+      var deleted = template.batchUpdate("DELETE FROM delivery_groups WHERE id = ? AND status IN "
+              + statuses + " AND updated_at < ?", groups, 500,
+          (ps, group) -> {
+            ps.setString(1, (String) group[0]);
+            ps.setObject(2, Sql.ts(before));
+          });
+      int i = 0;
+      for (var chunk : deleted) {
+        for (int count : chunk) {
+          if (count > 0) {
+            total += (int) groups.get(i)[1];
+          }
+          i++;
+        }
       }
     } while (groups.size() == GROUP_CHUNK);
     return total;

@@ -55,6 +55,7 @@ class IngestService {
   private final String version;
   private final SetParameter set;
   private final Dispatcher dispatcher;
+  private final IngestBulkhead bulkhead;
 
   IngestService(
       JdbcClient jdbc,
@@ -68,7 +69,8 @@ class IngestService {
       ApplicationEventPublisher publisher,
       RelayProperties properties,
       SetParameter set,
-      Dispatcher dispatcher) {
+      Dispatcher dispatcher,
+      IngestBulkhead bulkhead) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
@@ -81,6 +83,7 @@ class IngestService {
     this.version = properties.version();
     this.set = set;
     this.dispatcher = dispatcher;
+    this.bulkhead = bulkhead;
   }
 
   /** What an ingest call did. */
@@ -112,6 +115,10 @@ class IngestService {
   }
 
   private <T> T inTransaction(Supplier<T> work) {
+    return bulkhead.run(() -> withRetries(work));
+  }
+
+  private <T> T withRetries(Supplier<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
         return tx.execute(status -> work.get());
