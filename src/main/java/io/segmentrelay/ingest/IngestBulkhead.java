@@ -1,35 +1,52 @@
 package io.segmentrelay.ingest;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Lets at most {@code pool size − 4} ingest transactions run at once; the rest wait their turn in
- * order, on their (virtual) threads, holding no connection. The connections left over are the
+ * Lets at most {@code pool size − 4} ingest requests ({@code /v1/…}) use the database at once; the
+ * rest wait their turn in order, on their (virtual) threads. The connections left over are the
  * dispatcher's, its workers' and the admin API's: a flood of events never makes delivery wait
- * behind it for a connection, which would hold up every event already accepted. Requests are
- * authenticated and their bodies read before they queue here.
+ * behind it for a connection, which would hold up every event already accepted.
  */
-@Component
+@Configuration(proxyBeanMethods = false)
 class IngestBulkhead {
 
-  /** Connections kept free of ingest transactions. */
+  /** Connections kept free of ingest. */
   static final int RESERVED = 4;
 
-  private final Semaphore permits;
-
-  IngestBulkhead(@Value("${spring.datasource.hikari.maximum-pool-size:10}") int poolSize) {
-    this.permits = new Semaphore(Math.max(1, poolSize - RESERVED), true);
-  }
-
-  <T> T run(Supplier<T> transaction) {
-    permits.acquireUninterruptibly();
-    try {
-      return transaction.get();
-    } finally {
-      permits.release();
-    }
+  @Bean
+  FilterRegistrationBean<OncePerRequestFilter> ingestBulkheadFilter(
+      @Value("${spring.datasource.hikari.maximum-pool-size:10}") int poolSize) {
+    var permits = new Semaphore(Math.max(1, poolSize - RESERVED), true);
+    OncePerRequestFilter filter = new OncePerRequestFilter() {
+      @Override
+      protected void doFilterInternal(
+          HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+          throws ServletException, IOException {
+        permits.acquireUninterruptibly();
+        try {
+          chain.doFilter(request, response);
+        } finally {
+          permits.release();
+        }
+      }
+    };
+    var registration = new FilterRegistrationBean<>(filter);
+    registration.addUrlPatterns("/v1/*");
+    // Before Spring Security, whose token check reads the database too.
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+    registration.setName("ingestBulkhead");
+    return registration;
   }
 }

@@ -55,7 +55,6 @@ class IngestService {
   private final String version;
   private final SetParameter set;
   private final Dispatcher dispatcher;
-  private final IngestBulkhead bulkhead;
 
   IngestService(
       JdbcClient jdbc,
@@ -69,8 +68,7 @@ class IngestService {
       ApplicationEventPublisher publisher,
       RelayProperties properties,
       SetParameter set,
-      Dispatcher dispatcher,
-      IngestBulkhead bulkhead) {
+      Dispatcher dispatcher) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
@@ -83,7 +81,6 @@ class IngestService {
     this.version = properties.version();
     this.set = set;
     this.dispatcher = dispatcher;
-    this.bulkhead = bulkhead;
   }
 
   /** What an ingest call did. */
@@ -115,10 +112,6 @@ class IngestService {
   }
 
   private <T> T inTransaction(Supplier<T> work) {
-    return bulkhead.run(() -> withRetries(work));
-  }
-
-  private <T> T withRetries(Supplier<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
         return tx.execute(status -> work.get());

@@ -6,32 +6,42 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 /** Ingest never takes the connections kept for delivery and the admin API. */
 class IngestBulkheadTest {
 
   @Test
-  void ingest_transactions_beyond_the_pool_minus_the_reserve_wait_for_one_to_finish()
-      throws Exception {
-    var bulkhead = new IngestBulkhead(IngestBulkhead.RESERVED + 1);
+  void ingest_requests_beyond_the_pool_minus_the_reserve_wait_for_one_to_finish() throws Exception {
+    var registration = new IngestBulkhead().ingestBulkheadFilter(IngestBulkhead.RESERVED + 1);
+    assertThat(registration.getUrlPatterns()).containsExactly("/v1/*");
+    var filter = registration.getFilter();
     var release = new CountDownLatch(1);
     var inside = new AtomicInteger();
     var maxInside = new AtomicInteger();
-    Runnable transaction = () -> bulkhead.run(() -> {
-      maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+    Runnable request = () -> {
       try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        filter.doFilter(new MockHttpServletRequest("POST", "/v1/events"),
+            new MockHttpServletResponse(), (req, res) -> {
+              maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              inside.decrementAndGet();
+            });
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
       }
-      return inside.decrementAndGet();
-    });
-    var first = Thread.ofVirtual().start(transaction);
-    var second = Thread.ofVirtual().start(transaction);
+    };
+    var first = Thread.ofVirtual().start(request);
+    var second = Thread.ofVirtual().start(request);
     while (inside.get() == 0) {
       Thread.onSpinWait();
     }
-    // One permit: the second waits while the first holds it.
+    // One permit: the second request waits at the door while the first holds it.
     second.join(200);
     assertThat(second.isAlive()).isTrue();
     assertThat(inside.get()).isEqualTo(1);
