@@ -138,43 +138,38 @@ class DeliveryQueue {
    * claiming, so that two nodes never wait for each other.
    */
   private List<String> dueGroups(String integrationId, Instant now, int limit) {
-    var ids = new ArrayList<String>();
-    int[] deliveries = {0};
-    int[] rows = {0};
     // Groups usually hold many deliveries: look at a few first, and at more only if they are small.
+    Due due;
     for (int fetch = Math.min(limit, 64); ; fetch = limit) {
-      ids.clear();
-      deliveries[0] = 0;
-      rows[0] = 0;
-      jdbc.sql(DUE).params(integrationId, Sql.ts(now), fetch).query(rs -> {
-        rows[0]++;
-        if (deliveries[0] < limit) {
-          ids.add(rs.getString("id"));
-          deliveries[0] += rs.getInt("size");
-        }
-      });
-      if (deliveries[0] >= limit || rows[0] < fetch || fetch == limit) {
+      due = due(DUE, integrationId, now, fetch, limit);
+      if (due.deliveries() >= limit || due.rows() < fetch || fetch == limit) {
         break;
       }
     }
-    if (!postgres || ids.isEmpty()) {
-      return ids;
+    if (!postgres || due.ids().isEmpty()) {
+      return due.ids();
     }
     // Another node may hold some of those groups: the locked ones can differ, so cap them again.
-    var locked = new ArrayList<String>();
-    deliveries[0] = 0;
-    jdbc.sql("SELECT id, size FROM delivery_groups WHERE integration_id = ? AND status = 'pending'"
-            + " AND next_attempt_at <= ? ORDER BY integration_id, status, next_attempt_at, id"
-            + " LIMIT ? FOR UPDATE SKIP LOCKED")
-        .params(integrationId, Sql.ts(now), ids.size())
-        .query(rs -> {
-          if (deliveries[0] < limit) {
-            locked.add(rs.getString("id"));
-            deliveries[0] += rs.getInt("size");
-          }
-        });
-    return locked;
+    return due(DUE + " FOR UPDATE SKIP LOCKED", integrationId, now, due.ids().size(), limit).ids();
   }
+
+  /** Due groups read, the first of them holding up to {@code limit} deliveries, and their count. */
+  private record Due(List<String> ids, int deliveries, int rows) {}
+
+  private Due due(String sql, String integrationId, Instant now, int fetch, int limit) {
+    var ids = new ArrayList<String>();
+    int[] deliveries = {0};
+    int[] rows = {0};
+    jdbc.sql(sql).params(integrationId, Sql.ts(now), fetch).query(rs -> {
+      rows[0]++;
+      if (deliveries[0] < limit) {
+        ids.add(rs.getString("id"));
+        deliveries[0] += rs.getInt("size");
+      }
+    });
+    return new Due(ids, deliveries[0], rows[0]);
+  }
+
 
   /**
    * Writes outcomes and their attempt log in one transaction. A group whose members all had the
