@@ -77,24 +77,42 @@ public class IdentityService {
     private final Map<String, String> newLinks = new LinkedHashMap<>();
     private final Set<String> changedProfiles = new LinkedHashSet<>();
 
+    /**
+     * Reads only what resolving these inputs can use. A user's latest anonymous id is read only
+     * for users that come without one. A visitor's own profile is read only where its anonymous id
+     * is not yet linked to the user it comes with (a new link merges it into the user's) or comes
+     * alone and unlinked; an event of a known visitor with its known user reads the user's profile
+     * alone.
+     */
     Batch(String organizationId, List<Input> inputs) {
       this.organizationId = organizationId;
       var anonymousIds = new LinkedHashSet<String>();
-      var userIds = new LinkedHashSet<String>();
-      var profileKeys = new LinkedHashSet<String>();
+      var usersWithoutAnonymousId = new LinkedHashSet<String>();
       for (var input : inputs) {
         if (input.anonymousId() != null) {
           anonymousIds.add(input.anonymousId());
-          profileKeys.add(anonymousKey(input.anonymousId()));
-        }
-        if (input.userId() != null) {
-          userIds.add(input.userId());
+        } else {
+          usersWithoutAnonymousId.add(input.userId());
         }
       }
       userOfAnonymous = store.linkedUsers(organizationId, anonymousIds);
-      userIds.addAll(userOfAnonymous.values());
-      latestAnonymousOfUser = store.latestAnonymousIds(organizationId, userIds);
-      userIds.forEach(u -> profileKeys.add(userKey(u)));
+      latestAnonymousOfUser = store.latestAnonymousIds(organizationId, usersWithoutAnonymousId);
+      var profileKeys = new LinkedHashSet<String>();
+      for (var input : inputs) {
+        var userId = input.userId();
+        var anonymousId = input.anonymousId();
+        if (userId != null) {
+          profileKeys.add(userKey(userId));
+        }
+        if (anonymousId != null) {
+          var linked = userOfAnonymous.get(anonymousId);
+          if (userId == null) {
+            profileKeys.add(linked != null ? userKey(linked) : anonymousKey(anonymousId));
+          } else if (!userId.equals(linked)) {
+            profileKeys.add(anonymousKey(anonymousId));
+          }
+        }
+      }
       var stored = store.traits(organizationId, profileKeys);
       stored.forEach((key, text) -> profiles.put(key, (ObjectNode) json.readTree(text)));
       storedProfiles = stored.keySet();

@@ -112,6 +112,46 @@ class IdentityStitchingTest extends RelayTest {
   }
 
   @Test
+  void a_visitors_traits_from_earlier_requests_follow_them_into_their_user_profile() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    var visitor = anonymousEvent("evt_v1", "anon_v");
+    visitor.put("traits", Map.of("plan", "trial"));
+    postEvents(tenant, visitor);
+    postEvents(tenant, withTraits(bothIds("evt_v2", "user_v", "anon_v"), Map.of("email", "v@w.x")));
+    // A known visitor with their known user: the user's profile, now holding both.
+    postEvents(tenant, withTraits(bothIds("evt_v3", "user_v", "anon_v"), Map.of("seats", 3)));
+    postEvents(tenant, anonymousEvent("evt_v4", "anon_v"));
+
+    var signup = payload(tenant, id, "evt_v2").at("/properties/traits");
+    assertThat(signup.get("plan").asString()).isEqualTo("trial");
+    assertThat(signup.get("email").asString()).isEqualTo("v@w.x");
+    var known = payload(tenant, id, "evt_v3").at("/properties/traits");
+    assertThat(known.toString()).isEqualTo("{\"plan\":\"trial\",\"email\":\"v@w.x\",\"seats\":3}");
+    var later = payload(tenant, id, "evt_v4");
+    assertThat(later.get("userId").asString()).isEqualTo("user_v");
+    assertThat(later.at("/properties/traits").toString()).isEqualTo(known.toString());
+  }
+
+  @Test
+  void a_visitor_seen_with_a_second_user_brings_their_visitor_traits_and_moves_the_link() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    var visitor = anonymousEvent("evt_s1", "anon_s");
+    visitor.put("traits", Map.of("plan", "trial"));
+    postEvents(tenant, visitor);
+    postEvents(tenant, bothIds("evt_s2", "user_s1", "anon_s"));
+    postEvents(tenant, bothIds("evt_s3", "user_s2", "anon_s"));
+    postEvents(tenant, anonymousEvent("evt_s4", "anon_s"));
+    postEvents(tenant, userEvent("evt_s5", "user_s2"));
+
+    assertThat(payload(tenant, id, "evt_s3").at("/properties/traits/plan").asString())
+        .isEqualTo("trial");
+    assertThat(payload(tenant, id, "evt_s4").get("userId").asString()).isEqualTo("user_s2");
+    assertThat(payload(tenant, id, "evt_s5").get("anonymousId").asString()).isEqualTo("anon_s");
+  }
+
+  @Test
   void identities_never_cross_organizations() {
     var one = newTenant();
     var other = newTenant();
@@ -124,6 +164,16 @@ class IdentityStitchingTest extends RelayTest {
   private static Map<String, Object> anonymousEvent(String id, String anonymousId) {
     return Api.map("id", id, "type", "flow_viewed", "timestamp", "2026-05-13T10:14:00Z",
         "anonymousId", anonymousId);
+  }
+
+  private static Map<String, Object> bothIds(String id, String userId, String anonymousId) {
+    return Api.map("id", id, "type", "flow_viewed", "timestamp", "2026-05-13T10:14:00Z",
+        "userId", userId, "anonymousId", anonymousId);
+  }
+
+  private static Map<String, Object> withTraits(Map<String, Object> event, Map<String, Object> traits) {
+    event.put("traits", traits);
+    return event;
   }
 
   private static Map<String, Object> userEvent(String id, String userId) {
