@@ -4,6 +4,7 @@ import io.segmentrelay.system.RelayProperties;
 import io.segmentrelay.system.Sql;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Purges finished deliveries and their attempts (L8): delivered ones after {@code
@@ -29,10 +31,13 @@ class RetentionJob {
   private final JdbcTemplate template;
   private final Clock clock;
   private final RelayProperties.Retention retention;
+  private final TransactionTemplate tx;
 
-  RetentionJob(JdbcClient jdbc, JdbcTemplate template, Clock clock, RelayProperties properties) {
+  RetentionJob(JdbcClient jdbc, JdbcTemplate template, Clock clock, RelayProperties properties,
+      TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.template = template;
+    this.tx = tx;
     this.clock = clock;
     this.retention = properties.retention();
   }
@@ -70,23 +75,38 @@ class RetentionJob {
           .param(Sql.ts(before))
           .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2)})
           .list();
-      // Still finished: a replay may have made a group due again since it was selected.
-      var deleted = template.batchUpdate("DELETE FROM delivery_groups WHERE id = ? AND status IN "
-              + statuses + " AND updated_at < ?", groups, 500,
-          (ps, group) -> {
-            ps.setString(1, (String) group[0]);
-            ps.setObject(2, Sql.ts(before));
-          });
-      int i = 0;
-      for (var chunk : deleted) {
-        for (int count : chunk) {
-          if (count > 0) {
-            total += (int) groups.get(i)[1];
-          }
-          i++;
-        }
-      }
+      var chunk = groups;
+      total += tx.execute(status -> purgeGroups(chunk, statuses, before));
     } while (groups.size() == GROUP_CHUNK);
+    return total;
+  }
+
+  /**
+   * Deletes these groups where still finished (a replay may have made one due again since it was
+   * selected), then the deliveries of those deleted, in one transaction: a replay of a delivery
+   * locks its group first, so it waits and then finds both gone.
+   */
+  private int purgeGroups(List<Object[]> groups, String statuses, Instant before) {
+    var deleted = template.batchUpdate("DELETE FROM delivery_groups WHERE id = ? AND status IN "
+            + statuses + " AND updated_at < ?", groups, 500,
+        (ps, group) -> {
+          ps.setString(1, (String) group[0]);
+          ps.setObject(2, Sql.ts(before));
+        });
+    var gone = new ArrayList<String>();
+    int total = 0;
+    int i = 0;
+    for (var counts : deleted) {
+      for (int count : counts) {
+        if (count > 0) {
+          gone.add((String) groups.get(i)[0]);
+          total += (int) groups.get(i)[1];
+        }
+        i++;
+      }
+    }
+    template.batchUpdate("DELETE FROM deliveries WHERE group_id = ?", gone, 500,
+        (ps, id) -> ps.setString(1, id));
     return total;
   }
 

@@ -44,11 +44,19 @@ class RetentionAndMetricsTest extends DeliveryTestSupport {
     retention.purge();
     assertThat(allDeliveries()).extracting(d -> d.get("eventId").asString()).containsExactly("evt_bad");
     assertThat(attempts(bad)).isEqualTo(1);
+    assertThat(storedRows()).isEqualTo(1);
 
     clock.advance(Duration.ofDays(23));
     retention.purge();
     assertThat(allDeliveries()).isEmpty();
     assertThat(attempts(bad)).isZero();
+    assertThat(storedRows()).isZero();
+  }
+
+  /** Delivery rows of the integration, whether or not a group still holds them. */
+  private long storedRows() {
+    return jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE integration_id = ?")
+        .param(integrationId).query(Long.class).single();
   }
 
   @Test

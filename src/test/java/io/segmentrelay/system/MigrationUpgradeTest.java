@@ -64,11 +64,5 @@ class MigrationUpgradeTest {
     assertThat(jdbc.sql("SELECT COUNT(*) FROM delivery_groups WHERE success_at IS NULL")
         .query(Long.class).single()).isEqualTo(2);
 
-    // Without a key to the integration of their own (V6), deliveries still go with it, and their
-    // attempts with them: through their groups.
-    jdbc.sql("DELETE FROM integrations WHERE id = 'int_1'").update();
-    assertThat(jdbc.sql("SELECT COUNT(*) FROM deliveries").query(Long.class).single()).isZero();
-    assertThat(jdbc.sql("SELECT COUNT(*) FROM delivery_attempts").query(Long.class).single()).isZero();
-
   }
 }
