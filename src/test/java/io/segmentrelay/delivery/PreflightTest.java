@@ -36,6 +36,16 @@ class PreflightTest {
   }
 
   @Test
+  void the_relays_own_calls_are_judged_by_their_leading_fields_without_reading_the_rest() {
+    // Nested deeper than the parser would ever read: only a parse that stops early passes it.
+    var tail = "[".repeat(5_000) + "]".repeat(5_000);
+    assertThat(problem("{\"type\":\"track\",\"event\":\"E\",\"anonymousId\":\"a1\","
+        + "\"messageId\":\"m1\",\"properties\":" + tail + "}")).isEmpty();
+    assertThat(problem("{\"event\":\"E\",\"anonymousId\":\" \",\"messageId\":\"m1\","
+        + "\"userId\":\"u1\"}")).isEmpty();
+  }
+
+  @Test
   void an_event_over_32_kb_is_refused_by_its_size() {
     assertThat(Preflight.problem(32 * 1024 + 1, "{\"userId\":\"u1\",\"event\":\"E\"}", json))
         .hasValueSatisfying(p -> assertThat(p).contains("32 KB"));
