@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -58,9 +59,10 @@ class RetentionJob {
     var now = clock.instant();
     int purged = purgeDeliveries("('delivered')", now.minus(retention.delivered()));
     purged += purgeDeliveries("('failed', 'discarded')", now.minus(retention.failed()));
-    purgeEvents(now.minus(retention.failed()));
-    if (purged > 0) {
-      log.info("Purged {} finished deliveries past retention", purged);
+    int events = purgeEvents(now.minus(retention.failed()));
+    if (purged > 0 || events > 0) {
+      log.info("Purged {} finished deliveries and {} accepted-event ids past retention", purged,
+          events);
     }
     return purged;
   }
@@ -110,20 +112,35 @@ class RetentionJob {
     return total;
   }
 
-  private void purgeEvents(Instant before) {
-    deleteInChunks(
-        "SELECT seq FROM events WHERE accepted_at < ?", "DELETE FROM events WHERE seq = ?", before);
-  }
-
-  /** Selects keys, then deletes by key: fast on both databases, and no transaction grows large. */
-  private int deleteInChunks(String select, String delete, Instant before) {
+  /**
+   * Deletes accepted-event ids past retention, oldest first. Events are walked in seq order, the
+   * order they were stored in, and the purge stops at the first one still kept: seq follows
+   * acceptance, so this needs no index of its own (an event stored just out of order waits for
+   * the next purge).
+   */
+  private int purgeEvents(Instant before) {
     int total = 0;
-    List<Long> keys;
-    do {
-      keys = jdbc.sql(select + " LIMIT " + CHUNK).param(Sql.ts(before)).query(Long.class).list();
-      template.batchUpdate(delete, keys, 500, (ps, key) -> ps.setLong(1, key));
-      total += keys.size();
-    } while (keys.size() == CHUNK);
-    return total;
+    long after = 0;
+    while (true) {
+      var chunk = jdbc.sql("SELECT seq, accepted_at FROM events WHERE seq > ? ORDER BY seq LIMIT "
+              + CHUNK)
+          .param(after)
+          .query((rs, n) -> Map.entry(rs.getLong(1), Sql.instant(rs, 2)))
+          .list();
+      var expired = new ArrayList<Long>();
+      for (var event : chunk) {
+        if (!event.getValue().isBefore(before)) {
+          break;
+        }
+        expired.add(event.getKey());
+      }
+      template.batchUpdate("DELETE FROM events WHERE seq = ?", expired, 500,
+          (ps, seq) -> ps.setLong(1, seq));
+      total += expired.size();
+      if (expired.size() < CHUNK) {
+        return total;
+      }
+      after = expired.getLast();
+    }
   }
 }

@@ -53,10 +53,34 @@ class RetentionAndMetricsTest extends DeliveryTestSupport {
     assertThat(storedRows()).isZero();
   }
 
+  private java.util.List<String> acceptedEventIds() {
+    return jdbc.sql("SELECT event_id FROM events WHERE app_id = ? ORDER BY seq")
+        .param(tenant.appId()).query(String.class).list();
+  }
+
   /** Delivery rows of the integration, whether or not a group still holds them. */
   private long storedRows() {
     return jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE integration_id = ?")
         .param(integrationId).query(Long.class).single();
+  }
+
+  @Test
+  void accepted_event_ids_are_kept_as_long_as_failed_deliveries_then_purged_oldest_first() {
+    postEvents(tenant, event("evt_first"));
+    clock.advance(Duration.ofDays(20));
+    postEvents(tenant, event("evt_second"));
+    dispatcher.runDue();
+
+    clock.advance(Duration.ofDays(10).minusMinutes(1));
+    retention.purge();
+    assertThat(acceptedEventIds()).containsExactly("evt_first", "evt_second");
+
+    clock.advance(Duration.ofMinutes(2));
+    retention.purge();
+    assertThat(acceptedEventIds()).containsExactly("evt_second");
+    // Past its idempotency window, the same id is a new event.
+    assertThat(postEvents(tenant, event("evt_first")).json().get("duplicates").asInt()).isZero();
+    assertThat(acceptedEventIds()).containsExactly("evt_second", "evt_first");
   }
 
   @Test
