@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifiers: random public ids with a type prefix, and name-based UUIDs (v5). */
 public final class Ids {
@@ -29,12 +30,19 @@ public final class Ids {
    * in base 36, so that ids made in the same millisecond sort in the order they were made, then 9
    * random base62 ones (about 53 bits). Rows keyed by it are appended at the end of their index
    * instead of at random places, which keeps inserts cheap on tables that grow by the million.
+   *
+   * <p>The random part only keeps the ids of different nodes apart; nothing relies on it being
+   * unpredictable, so it comes from the calling thread's own generator instead of the shared
+   * secure one, which every ingested delivery would otherwise queue for.
    */
   public static String timeOrdered(String prefix, long epochMillis) {
     var chars = new char[22];
     base36(chars, 0, 9, epochMillis);
     base36(chars, 9, 4, COUNTER.getAndIncrement());
-    fillRandom(chars, 13);
+    var random = ThreadLocalRandom.current();
+    for (int i = 13; i < chars.length; i++) {
+      chars[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+    }
     return prefix + "_" + new String(chars);
   }
 
@@ -51,9 +59,8 @@ public final class Ids {
   }
 
   private static void fillRandom(char[] chars, int from) {
-    // One call into the (synchronized) generator per id, not one per character: ids are made for
-    // every delivery on the ingest path. Bytes of 248 and up are skipped, so each of the 62
-    // characters stays equally likely.
+    // One call into the (synchronized) generator per id, not one per character. Bytes of 248 and
+    // up are skipped, so each of the 62 characters stays equally likely.
     var bytes = new byte[32];
     int filled = from;
     while (filled < chars.length) {
@@ -77,7 +84,8 @@ public final class Ids {
   /** RFC 9562 name-based UUID, version 5 (SHA-1). */
   public static UUID uuidV5(UUID namespace, String name) {
     try {
-      var sha1 = MessageDigest.getInstance("SHA-1");
+      // A copy of a ready digest: cheaper than looking the algorithm up for every message id.
+      var sha1 = (MessageDigest) SHA1.clone();
       sha1.update(toBytes(namespace));
       var hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
       hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
@@ -89,6 +97,16 @@ public final class Ids {
         lsb = (lsb << 8) | (hash[i + 8] & 0xff);
       }
       return new UUID(msb, lsb);
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("The JDK's SHA-1 digest can be copied; this indicates a bug", e);
+    }
+  }
+
+  private static final MessageDigest SHA1 = sha1();
+
+  private static MessageDigest sha1() {
+    try {
+      return MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is part of every JDK; its absence indicates a bug", e);
     }
