@@ -144,11 +144,10 @@ class IngestService {
           var target =
               new TrackCall.Target(
                   app.organizationId(), app.appId(), integration.id(), setting.name(), version);
-          var call = TrackCall.build(json, event, who, target);
+          var call = TrackCall.freeze(json, event, who, target);
           var group = groups.computeIfAbsent(
               integration.id(), id -> Ids.timeOrdered("grp", now.toEpochMilli()));
-          queued.add(delivery(integration, group, event, call.get("messageId").asString(),
-              json.writeValueAsString(call), now, lease));
+          queued.add(delivery(integration, group, event, call.messageId(), call.json(), now, lease));
         }
       }
     }

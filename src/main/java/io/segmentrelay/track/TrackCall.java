@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
+import java.io.StringWriter;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the Segment track call for an event (T1–T4): a pure function of its inputs, frozen as
@@ -43,64 +43,96 @@ public final class TrackCall {
     return ISO_MILLIS.format(instant);
   }
 
-  public static ObjectNode build(
+  /** A track call frozen as JSON, with its message id. */
+  public record Frozen(String messageId, String json) {}
+
+  /**
+   * The track call of an event, written straight to JSON: every accepted event passes through
+   * here, so no tree of it is built first.
+   */
+  public static Frozen freeze(
       JsonMapper json, SurveyEvent event, Identity identity, Target target) {
-    var call = json.createObjectNode();
-    call.put("type", "track");
-    call.put("event", target.eventName());
-    putIfPresent(call, "userId", identity.userId());
-    call.put("anonymousId", identity.anonymousId());
-    call.put("messageId", messageId(target.integrationId(), target.appId(), event.id()));
-    call.put("timestamp", iso(event.timestamp()));
-    call.set("context", context(json, event, target));
-    call.set("properties", properties(json, event, identity, target));
-    return call;
+    var messageId = messageId(target.integrationId(), target.appId(), event.id());
+    var out = new StringWriter(1024);
+    try (var call = json.createGenerator(out)) {
+      call.writeStartObject();
+      call.writeStringProperty("type", "track");
+      call.writeStringProperty("event", target.eventName());
+      writeIfPresent(call, "userId", identity.userId());
+      call.writeStringProperty("anonymousId", identity.anonymousId());
+      call.writeStringProperty("messageId", messageId);
+      call.writeStringProperty("timestamp", iso(event.timestamp()));
+      context(call, event, target);
+      properties(call, event, identity, target);
+      call.writeEndObject();
+    }
+    return new Frozen(messageId, out.toString());
   }
 
-  private static ObjectNode context(JsonMapper json, SurveyEvent event, Target target) {
-    var context = json.createObjectNode();
+  private static void context(JsonGenerator call, SurveyEvent event, Target target) {
+    call.writeObjectPropertyStart("context");
     if (event.pagePath() != null || event.pageReferrer() != null) {
-      var page = context.putObject("page");
-      putIfPresent(page, "path", event.pagePath());
-      putIfPresent(page, "referrer", event.pageReferrer());
+      call.writeObjectPropertyStart("page");
+      writeIfPresent(call, "path", event.pagePath());
+      writeIfPresent(call, "referrer", event.pageReferrer());
+      call.writeEndObject();
     }
-    putIfPresent(context, "locale", event.locale());
-    context.putObject("library").put("name", "segment-relay").put("version", target.libraryVersion());
-    return context;
+    writeIfPresent(call, "locale", event.locale());
+    call.writeObjectPropertyStart("library");
+    call.writeStringProperty("name", "segment-relay");
+    call.writeStringProperty("version", target.libraryVersion());
+    call.writeEndObject();
+    call.writeEndObject();
   }
 
-  private static ObjectNode properties(
-      JsonMapper json, SurveyEvent event, Identity identity, Target target) {
-    var properties = json.createObjectNode();
-    putIfPresent(properties, "response_id", event.responseId());
-    putIfPresent(properties, "survey_id", event.surveyId());
-    properties.put("app_id", target.appId());
-    properties.put("organization_id", target.organizationId());
+  private static void properties(
+      JsonGenerator call, SurveyEvent event, Identity identity, Target target) {
+    call.writeObjectPropertyStart("properties");
+    writeIfPresent(call, "response_id", event.responseId());
+    writeIfPresent(call, "survey_id", event.surveyId());
+    call.writeStringProperty("app_id", target.appId());
+    call.writeStringProperty("organization_id", target.organizationId());
     if (identity.traits() != null && !identity.traits().isEmpty()) {
-      properties.set("traits", identity.traits().deepCopy());
+      call.writeName("traits");
+      call.writeTree(identity.traits());
     }
-    properties.set("identities", identities(json, identity));
-    var references = json.createObjectNode();
-    if (event.references() != null) {
-      references.setAll(event.references().deepCopy());
-    }
-    references.put("event_id", event.id());
-    properties.set("references", references);
-    return properties;
-  }
-
-  private static ArrayNode identities(JsonMapper json, Identity identity) {
-    var list = json.createArrayNode();
+    call.writeArrayPropertyStart("identities");
     if (identity.userId() != null) {
-      list.addObject().put("type", "user_id").put("value", identity.userId());
+      identity(call, "user_id", identity.userId());
     }
-    list.addObject().put("type", "anonymous_id").put("value", identity.anonymousId());
-    return list;
+    identity(call, "anonymous_id", identity.anonymousId());
+    call.writeEndArray();
+    // The platform's references, with the event's own id (which takes the place of one sent).
+    call.writeObjectPropertyStart("references");
+    boolean eventIdWritten = false;
+    if (event.references() != null) {
+      for (var reference : event.references().properties()) {
+        if (reference.getKey().equals("event_id")) {
+          call.writeStringProperty("event_id", event.id());
+          eventIdWritten = true;
+        } else {
+          call.writeName(reference.getKey());
+          call.writeTree(reference.getValue());
+        }
+      }
+    }
+    if (!eventIdWritten) {
+      call.writeStringProperty("event_id", event.id());
+    }
+    call.writeEndObject();
+    call.writeEndObject();
   }
 
-  private static void putIfPresent(ObjectNode node, String field, String value) {
+  private static void identity(JsonGenerator call, String type, String value) {
+    call.writeStartObject();
+    call.writeStringProperty("type", type);
+    call.writeStringProperty("value", value);
+    call.writeEndObject();
+  }
+
+  private static void writeIfPresent(JsonGenerator call, String field, String value) {
     if (value != null && !value.isEmpty()) {
-      node.put(field, value);
+      call.writeStringProperty(field, value);
     }
   }
 }
