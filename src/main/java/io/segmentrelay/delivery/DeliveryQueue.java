@@ -342,18 +342,7 @@ class DeliveryQueue {
    * @return how many deliveries
    */
   int reclaimExpiredLeases(Instant now) {
-    var where = " WHERE status = 'in_flight' AND lease_expires_at <= ?";
-    return tx.execute(status -> {
-      int deliveries = jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups" + where)
-          .param(Sql.ts(now)).query(Integer.class).single();
-      if (deliveries > 0) {
-        jdbc.sql("UPDATE delivery_groups SET status = 'pending', next_attempt_at = ?,"
-                + " lease_owner = NULL, lease_expires_at = NULL, updated_at = ?" + where)
-            .params(Sql.ts(now), Sql.ts(now), Sql.ts(now))
-            .update();
-      }
-      return deliveries;
-    });
+    return backToPending("lease_expires_at <= ?", Sql.ts(now), true, now);
   }
 
   /**
@@ -362,14 +351,30 @@ class DeliveryQueue {
    * @return how many deliveries
    */
   int releaseLeases(String ownerPrefix, Instant now) {
-    var where = " WHERE status = 'in_flight' AND lease_owner LIKE ?";
+    return backToPending("lease_owner LIKE ?", ownerPrefix + "%", false, now);
+  }
+
+  /**
+   * Groups in flight that match {@code condition} (one parameter) go back to pending, due now or
+   * at the time they had; returns how many deliveries they hold.
+   */
+  private int backToPending(String condition, Object value, boolean dueNow, Instant now) {
+    var where = " WHERE status = 'in_flight' AND " + condition;
     return tx.execute(status -> {
       int deliveries = jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups" + where)
-          .param(ownerPrefix + "%").query(Integer.class).single();
-      jdbc.sql("UPDATE delivery_groups SET status = 'pending', lease_owner = NULL,"
-              + " lease_expires_at = NULL, updated_at = ?" + where)
-          .params(Sql.ts(now), ownerPrefix + "%")
-          .update();
+          .param(value).query(Integer.class).single();
+      if (deliveries > 0) {
+        var params = new ArrayList<Object>(List.of(Sql.ts(now)));
+        if (dueNow) {
+          params.add(Sql.ts(now));
+        }
+        params.add(value);
+        jdbc.sql("UPDATE delivery_groups SET status = 'pending', lease_owner = NULL,"
+                + " lease_expires_at = NULL, updated_at = ?"
+                + (dueNow ? ", next_attempt_at = ?" : "") + where)
+            .params(params)
+            .update();
+      }
       return deliveries;
     });
   }
