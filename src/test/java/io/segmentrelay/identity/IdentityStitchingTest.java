@@ -93,8 +93,7 @@ class IdentityStitchingTest extends RelayTest {
   void events_of_one_batch_see_the_links_and_traits_of_the_events_before_them() {
     var tenant = newTenant();
     var id = newIntegration(tenant, newWriteKey());
-    var visitor = anonymousEvent("evt_b1", "anon_b");
-    visitor.put("traits", Map.of("plan", "trial"));
+    var visitor = withTraits(anonymousEvent("evt_b1", "anon_b"), Map.of("plan", "trial"));
     var signup = Api.map("id", "evt_b2", "type", "flow_viewed", "timestamp", "2026-05-13T10:15:00Z",
         "userId", "user_b", "anonymousId", "anon_b", "traits", Map.of("email", "b@c.d"));
     var later = anonymousEvent("evt_b3", "anon_b");
@@ -115,8 +114,7 @@ class IdentityStitchingTest extends RelayTest {
   void a_visitors_traits_from_earlier_requests_follow_them_into_their_user_profile() {
     var tenant = newTenant();
     var id = newIntegration(tenant, newWriteKey());
-    var visitor = anonymousEvent("evt_v1", "anon_v");
-    visitor.put("traits", Map.of("plan", "trial"));
+    var visitor = withTraits(anonymousEvent("evt_v1", "anon_v"), Map.of("plan", "trial"));
     postEvents(tenant, visitor);
     postEvents(tenant, withTraits(bothIds("evt_v2", "user_v", "anon_v"), Map.of("email", "v@w.x")));
     // A known visitor with their known user: the user's profile, now holding both.
@@ -137,8 +135,7 @@ class IdentityStitchingTest extends RelayTest {
   void a_visitor_seen_with_a_second_user_brings_their_visitor_traits_and_moves_the_link() {
     var tenant = newTenant();
     var id = newIntegration(tenant, newWriteKey());
-    var visitor = anonymousEvent("evt_s1", "anon_s");
-    visitor.put("traits", Map.of("plan", "trial"));
+    var visitor = withTraits(anonymousEvent("evt_s1", "anon_s"), Map.of("plan", "trial"));
     postEvents(tenant, visitor);
     postEvents(tenant, bothIds("evt_s2", "user_s1", "anon_s"));
     postEvents(tenant, bothIds("evt_s3", "user_s2", "anon_s"));
