@@ -62,8 +62,7 @@ class DeliveryWorker {
   }
 
   /** One delivery of a claimed group, with its body as sent this time. */
-  /** A delivery on its way out: its body with {@code sentAt}, and the body's size in bytes. */
-  record Item(Claimed group, Member delivery, String body, int bytes) {}
+  private record Item(Claimed group, Member delivery, String body, int bytes) {}
 
   /** The requests a delivery took part in during this attempt, in order, by delivery id. */
   private final class Log {
@@ -100,7 +99,7 @@ class DeliveryWorker {
       }
     }
     var log = new Log();
-    for (var batch : batches(sendable, maxEvents, maxBytes)) {
+    for (var batch : batches(sendable)) {
       send(integration, writeKey, sentAt, batch, log);
     }
     // One time for the whole claim, so that outcomes alike are written by one statement.
@@ -150,43 +149,20 @@ class DeliveryWorker {
         .toList();
   }
 
-  /**
-   * Splits into requests of at most {@code maxEvents} events and {@code maxBytes} bytes. Items come
-   * group by group, and a group that fits in a request is not split across two: its deliveries
-   * then share one outcome and stay one queue row, where a group sent in two requests is split in
-   * two rows when the outcomes are written. A group too large for a request of its own fills the
-   * request it starts in, and goes on in the next.
-   */
-  static List<List<Item>> batches(List<Item> items, int maxEvents, int maxBytes) {
+  /** Splits into requests of at most {@code maxEvents} events and {@code maxBytes} bytes. */
+  private List<List<Item>> batches(List<Item> items) {
     var batches = new ArrayList<List<Item>>();
     var current = new ArrayList<Item>();
     int bytes = 0;
-    for (int i = 0; i < items.size(); i++) {
-      var item = items.get(i);
-      // What must fit: at the start of a group that fits in a request, the whole group; else the
-      // one item.
-      int events = 1;
-      int needed = item.bytes() + 1;
-      if (i == 0 || items.get(i - 1).group() != item.group()) {
-        int groupEvents = 1;
-        int groupBytes = needed;
-        for (int j = i + 1; j < items.size() && items.get(j).group() == item.group(); j++) {
-          groupEvents++;
-          groupBytes += items.get(j).bytes() + 1;
-        }
-        if (groupEvents <= maxEvents && groupBytes + 64 <= maxBytes) {
-          events = groupEvents;
-          needed = groupBytes;
-        }
-      }
-      if (!current.isEmpty()
-          && (current.size() + events > maxEvents || bytes + needed + 64 > maxBytes)) {
+    for (var item : items) {
+      int size = item.bytes() + 1;
+      if (!current.isEmpty() && (current.size() == maxEvents || bytes + size + 64 > maxBytes)) {
         batches.add(current);
         current = new ArrayList<>();
         bytes = 0;
       }
       current.add(item);
-      bytes += item.bytes() + 1;
+      bytes += size;
     }
     if (!current.isEmpty()) {
       batches.add(current);
