@@ -199,8 +199,10 @@ public class Dispatcher implements SmartLifecycle {
       lastClaimSweep = now;
     }
     boolean claimedAny = false;
+    // Only a claim needs the active integrations; a pass that only takes hand-overs reads nothing.
     // Handed-over deliveries of an integration paused since are taken too: the worker holds them.
-    var integrationIds = new LinkedHashSet<>(queue.activeIntegrationIds());
+    var integrationIds = claiming
+        ? new LinkedHashSet<>(queue.activeIntegrationIds()) : new LinkedHashSet<String>();
     handedOff.forEach((id, waiting) -> {
       if (!waiting.isEmpty()) {
         integrationIds.add(id);
@@ -265,6 +267,12 @@ public class Dispatcher implements SmartLifecycle {
 
   /** Sleeps until woken, the next due attempt or lease expiry, or the poll interval. */
   private void awaitWork() {
+    synchronized (signal) {
+      if (wakeRequested) {
+        wakeRequested = false; // woken during the pass: look again now, no need to ask the queue
+        return;
+      }
+    }
     var poll = settings.pollInterval();
     // Something already due that this pass did not claim (it only took hand-overs): look again
     // shortly. (An expired lease waits for the next reclaim, at most RECLAIM_EVERY away.)
