@@ -63,6 +63,9 @@ public class Dispatcher implements SmartLifecycle {
   private final Map<String, AtomicLong> queueTurns = new ConcurrentHashMap<>();
   /** Handed-over deliveries not yet finished (waiting or being sent). */
   private final AtomicInteger handedOffCount = new AtomicInteger();
+  /** The queue's last answer to "when is the next wake-up", and when it was asked (loop only). */
+  private Optional<Instant> nextWakeUp = Optional.empty();
+  private long wakeUpAskedAt;
   private final Object signal = new Object();
   private boolean wakeRequested;
   private volatile boolean running;
@@ -265,23 +268,28 @@ public class Dispatcher implements SmartLifecycle {
     }
   }
 
-  /** Sleeps until woken, the next due attempt or lease expiry, or the poll interval. */
+  /**
+   * Sleeps until woken, the next due attempt or lease expiry, or the poll interval. Under load the
+   * loop sleeps between every two ingest requests, so the queue is asked for its next wake-up at
+   * most every {@link #DUE_RECHECK}; a sleep on an earlier answer lasts no longer than that.
+   */
   private void awaitWork() {
-    synchronized (signal) {
-      if (wakeRequested) {
-        wakeRequested = false; // woken during the pass: look again now, no need to ask the queue
-        return;
-      }
+    var now = clock.instant();
+    long askedAt = System.nanoTime(); // a rate limit: real time, whatever the clock says
+    boolean recent = wakeUpAskedAt != 0 && askedAt - wakeUpAskedAt < DUE_RECHECK.toNanos();
+    if (!recent) {
+      nextWakeUp = queue.nextWakeUp();
+      wakeUpAskedAt = askedAt;
     }
     var poll = settings.pollInterval();
     // Something already due that this pass did not claim (it only took hand-overs): look again
     // shortly. (An expired lease waits for the next reclaim, at most RECLAIM_EVERY away.)
-    var wait = queue.nextWakeUp()
-        .map(at -> Duration.between(clock.instant(), at))
+    var wait = nextWakeUp
+        .map(at -> Duration.between(now, at))
         .map(d -> d.isNegative() ? DUE_RECHECK : d)
         .filter(d -> d.compareTo(poll) < 0)
         .orElse(poll);
-    pause(wait);
+    pause(recent && wait.compareTo(DUE_RECHECK) > 0 ? DUE_RECHECK : wait);
   }
 
   private void pause(Duration wait) {
