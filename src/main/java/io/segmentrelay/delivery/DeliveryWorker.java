@@ -75,17 +75,18 @@ class DeliveryWorker {
    * combine several claims or hand-overs) and records their outcomes.
    */
   void process(String integrationId, List<Claimed> claimed) {
-    var integration = integrations.findById(integrationId).orElse(null);
-    if (integration == null) {
+    var sending = integrations.findForSending(integrationId).orElse(null);
+    if (sending == null) {
       return; // deleted while in flight: its deliveries were deleted with it
     }
+    var integration = sending.integration();
     if (integration.paused()) {
       var held = new Done(clock.instant());
       queue.record(claimed.stream()
           .flatMap(g -> g.members().stream().map(m -> held.held(g, m))).toList());
       return;
     }
-    var writeKey = integrations.writeKey(integrationId);
+    var writeKey = sending.writeKey();
     var sentAt = TrackCall.iso(clock.instant());
     var refused = new LinkedHashMap<Item, String>();
     var sendable = new ArrayList<Item>();

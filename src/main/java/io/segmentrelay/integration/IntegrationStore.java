@@ -112,7 +112,28 @@ public class IntegrationStore {
         .list();
   }
 
-  /** The decrypted write key, read at each delivery attempt so a fixed key applies at once. */
+  /** An integration with its write key, decrypted: what sending to it needs. */
+  public record Sending(Integration integration, String writeKey) {
+
+    @Override
+    public String toString() { // never the key itself
+      return "Sending[integration=" + integration.id() + ", writeKey="
+          + WriteKeyCipher.mask(writeKey) + "]";
+    }
+  }
+
+  /**
+   * The integration and its write key, in one read at each delivery attempt (so a fixed key
+   * applies at once): for the delivery engine, never for an API caller.
+   */
+  public Optional<Sending> findForSending(String id) {
+    return jdbc.sql("SELECT " + COLUMNS + ", write_key_enc FROM integrations WHERE id = ?")
+        .param(id)
+        .query((rs, n) -> new Sending(map(rs, n), cipher.decrypt(rs.getString("write_key_enc"), id)))
+        .optional();
+  }
+
+  /** The decrypted write key, read when it is needed, so a fixed key applies at once. */
   public String writeKey(String id) {
     var stored =
         jdbc.sql("SELECT write_key_enc FROM integrations WHERE id = ?")
