@@ -104,6 +104,32 @@ class CrashSafetyTest extends DeliveryTestSupport {
     assertThat(sandbox().stats(writeKey).requests()).isLessThanOrEqualTo(50);
   }
 
+  @Test
+  void the_same_events_sent_by_four_requests_at_once_are_accepted_and_delivered_once() throws Exception {
+    var body = batchOf("evt_twice_", 200);
+    var pool = Executors.newFixedThreadPool(4);
+    var posts = new ArrayList<Callable<Integer>>();
+    for (int i = 0; i < 4; i++) {
+      posts.add(() -> {
+        var response = postEvents(tenant, body);
+        assertThat(response.status()).isEqualTo(202);
+        return response.json().get("duplicates").asInt();
+      });
+    }
+    int duplicates = 0;
+    for (var future : pool.invokeAll(posts)) {
+      duplicates += future.get();
+    }
+    pool.shutdown();
+
+    assertThat(duplicates).as("every event new to exactly one request").isEqualTo(3 * 200);
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE integration_id = ?")
+        .param(integrationId).query(Long.class).single()).isEqualTo(200);
+    assertThat(dispatcher.runDue()).isEqualTo(200);
+    assertThat(sandbox().stats(writeKey).events()).isEqualTo(200);
+    assertThat(sandbox().stats(writeKey).duplicates()).isZero();
+  }
+
   @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   private long queueCount(String status) {
