@@ -102,6 +102,9 @@ public final class Bench {
   /** The sandbox of the throughput runs, whose CPU is counted with theirs. */
   Proc sandboxProc;
 
+  /** {@link CpuCalibration}: how fast this machine's cores were at the start of the run. */
+  long cpuCalibrationMs;
+
   public static void main(String[] args) throws Exception {
     new Bench().run();
   }
@@ -114,6 +117,9 @@ public final class Bench {
     Files.createDirectories(work);
     System.out.printf("segment-relay benchmark %s: %,d events, backlog %,d, phases %s%n",
         stamp, events, backlog, phases);
+    cpuCalibrationMs = CpuCalibration.measure();
+    System.out.printf("CPU calibration: %d ms (a fixed single-thread workload; lower is faster)%n",
+        cpuCalibrationMs);
     var keys = List.of("analytics-key", "h2-key", "postgres-key", "h2-latency-key",
         "postgres-latency-key");
     int sandboxPort = Http.freePort();
@@ -560,7 +566,9 @@ public final class Bench {
   String report() throws IOException {
     var out = new StringBuilder();
     out.append("# segment-relay vs analytics-java: ").append(stamp).append("\n\n");
-    out.append("Machine: ").append(machine()).append("\n\n");
+    out.append("Machine: ").append(machine()).append(String.format(Locale.ROOT,
+        "; CPU calibration %d ms (a fixed single-thread workload, lower is faster: compare"
+            + " machines with it)", cpuCalibrationMs)).append("\n\n");
     out.append(String.format(Locale.ROOT,
         "Settings: %,d events after a warm-up of %,d (each throughput run first sends and delivers"
             + " the warm-up events through the same process, so that it measures warm JVMs);"
