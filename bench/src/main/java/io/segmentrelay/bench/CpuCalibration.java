@@ -3,6 +3,7 @@ package io.segmentrelay.bench;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 
 /**
@@ -25,7 +26,7 @@ final class CpuCalibration {
       round();
       times[i] = System.nanoTime() - start;
     }
-    java.util.Arrays.sort(times);
+    Arrays.sort(times);
     return times[times.length / 2] / 1_000_000;
   }
 
