@@ -131,7 +131,8 @@ class DeliveryWorker {
     var item = new Item(null, null, withSentAt(json.writeValueAsString(call), sentAt), 0);
     var response =
         client.postBatch(
-            integration.endpoint(), integrations.writeKey(integration.id()),
+            integration.endpoint(),
+            integrations.findForSending(integration.id()).orElseThrow().writeKey(),
             body(List.of(item), sentAt));
     metrics.attempt(response);
     return new Delivery.Attempt(1, now, response.durationMs(),

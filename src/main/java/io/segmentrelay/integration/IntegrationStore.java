@@ -123,24 +123,14 @@ public class IntegrationStore {
   }
 
   /**
-   * The integration and its write key, in one read at each delivery attempt (so a fixed key
-   * applies at once): for the delivery engine, never for an API caller.
+   * The integration and its write key, in one read at each delivery attempt and test call (so a
+   * fixed key applies at once): for the delivery engine, never for an API caller.
    */
   public Optional<Sending> findForSending(String id) {
     return jdbc.sql("SELECT " + COLUMNS + ", write_key_enc FROM integrations WHERE id = ?")
         .param(id)
         .query((rs, n) -> new Sending(map(rs, n), cipher.decrypt(rs.getString("write_key_enc"), id)))
         .optional();
-  }
-
-  /** The decrypted write key, read when it is needed, so a fixed key applies at once. */
-  public String writeKey(String id) {
-    var stored =
-        jdbc.sql("SELECT write_key_enc FROM integrations WHERE id = ?")
-            .param(id)
-            .query(String.class)
-            .single();
-    return cipher.decrypt(stored, id);
   }
 
   private Integration map(ResultSet rs, int row) throws SQLException {

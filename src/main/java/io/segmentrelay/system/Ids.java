@@ -20,7 +20,7 @@ public final class Ids {
   /** A random id such as {@code int_3fK9…} with 22 base62 characters (about 131 bits). */
   public static String random(String prefix) {
     var chars = new char[22];
-    fillRandom(chars, 0);
+    fillRandom(chars);
     return prefix + "_" + new String(chars);
   }
 
@@ -58,11 +58,11 @@ public final class Ids {
     }
   }
 
-  private static void fillRandom(char[] chars, int from) {
+  private static void fillRandom(char[] chars) {
     // One call into the (synchronized) generator per id, not one per character. Bytes of 248 and
     // up are skipped, so each of the 62 characters stays equally likely.
     var bytes = new byte[32];
-    int filled = from;
+    int filled = 0;
     while (filled < chars.length) {
       RANDOM.nextBytes(bytes);
       for (int i = 0; i < bytes.length && filled < chars.length; i++) {

@@ -2,11 +2,11 @@ package io.segmentrelay.track;
 
 import io.segmentrelay.identity.Identity;
 import io.segmentrelay.system.Ids;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
-import java.io.StringWriter;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
