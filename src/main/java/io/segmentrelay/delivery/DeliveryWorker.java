@@ -151,25 +151,48 @@ class DeliveryWorker {
         .toList();
   }
 
-  /** Splits into requests of at most {@code maxEvents} events and {@code maxBytes} bytes. */
+  /**
+   * Splits into requests of at most {@code maxEvents} events and {@code maxBytes} bytes. A group
+   * (its items are next to each other) that fits in a request of its own is not spread over two:
+   * its deliveries would have different attempts, and each share would need a group of its own.
+   */
   private List<List<Item>> batches(List<Item> items) {
     var batches = new ArrayList<List<Item>>();
     var current = new ArrayList<Item>();
     int bytes = 0;
-    for (var item : items) {
-      int size = item.bytes() + 1;
-      if (!current.isEmpty() && (current.size() == maxEvents || bytes + size + 64 > maxBytes)) {
+    for (int start = 0, end; start < items.size(); start = end) {
+      var group = items.get(start).group();
+      int groupBytes = 0;
+      for (end = start; end < items.size() && items.get(end).group() == group; end++) {
+        groupBytes += items.get(end).bytes() + 1;
+      }
+      int groupSize = end - start;
+      if (!current.isEmpty() && fits(groupSize, groupBytes)
+          && !fits(current.size() + groupSize, bytes + groupBytes)) {
         batches.add(current);
         current = new ArrayList<>();
         bytes = 0;
       }
-      current.add(item);
-      bytes += size;
+      for (var item : items.subList(start, end)) {
+        int size = item.bytes() + 1;
+        if (!current.isEmpty() && !fits(current.size() + 1, bytes + size)) {
+          batches.add(current);
+          current = new ArrayList<>();
+          bytes = 0;
+        }
+        current.add(item);
+        bytes += size;
+      }
     }
     if (!current.isEmpty()) {
       batches.add(current);
     }
     return batches;
+  }
+
+  /** Whether a request of {@code events} events of {@code bytes} bytes (commas included) fits. */
+  private boolean fits(int events, int bytes) {
+    return events <= maxEvents && bytes + 64 <= maxBytes;
   }
 
   /**

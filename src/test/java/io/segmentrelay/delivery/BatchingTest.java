@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segmentrelay.sandbox.FaultRule;
 import io.segmentrelay.support.Api;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Requests to /v1/batch (L1), preflight and splitting (L4), and the frozen payload (T3). */
 class BatchingTest extends DeliveryTestSupport {
+
+  @Autowired JdbcClient jdbc;
 
   @BeforeEach
   void setUp() {
@@ -27,6 +32,36 @@ class BatchingTest extends DeliveryTestSupport {
     assertThat(stats.events()).isEqualTo(50);
     assertThat(stats.requests()).isEqualTo(1);
     assertThat(receivedEventIds()).hasSize(50).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void the_deliveries_of_one_ingest_request_go_in_one_request_to_segment() {
+    // Four ingest requests of ten events of about 20 KB: 800 KB, two requests of at most 500 KB.
+    // Filled event by event, the first request would take 24 events and part the third group.
+    for (int r = 0; r < 4; r++) {
+      var events = new ArrayList<Object>();
+      for (int i = 0; i < 10; i++) {
+        var e = event("evt_" + r + "_" + i);
+        e.put("traits", Map.of("blob", "x".repeat(20 * 1024)));
+        events.add(e);
+      }
+      assertThat(postEvents(tenant, Map.of("batch", events)).status()).isEqualTo(202);
+    }
+
+    dispatcher.runDue();
+
+    assertThat(sandbox().stats(writeKey).requests()).isEqualTo(2);
+    for (var body : sandbox().requestBodies(writeKey)) {
+      var requests = new HashSet<String>();
+      Api.parse(body).get("batch").forEach(e ->
+          requests.add(e.at("/properties/references/event_id").asString().split("_")[1]));
+      assertThat(requests).as("ingest requests in one request to Segment").hasSize(2);
+    }
+    assertThat(allDeliveries()).hasSize(40)
+        .allSatisfy(d -> assertThat(d.get("status").asString()).isEqualTo("delivered"));
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM delivery_groups WHERE integration_id = ?")
+            .param(integrationId).query(Long.class).single())
+        .as("no group was parted").isEqualTo(4);
   }
 
   @Test
