@@ -10,13 +10,20 @@ import org.springframework.stereotype.Component;
 /**
  * Writes "column is one of these values" the way each database runs fastest. PostgreSQL gets one
  * array parameter ({@code = ANY(?)}), so the statement text is the same whatever the number of
- * values and is planned once. H2 gets an {@code IN} list of literals: it answers that from an
- * index and tests each row found against a hash set, where a list of {@code ?} parameters is
- * tested value by value (for a claim of 2,500 rows, six million comparisons). Only numbers and
- * strings are written as literals, strings with their quotes doubled.
+ * values and is planned once. H2 answers an {@code IN} list from an index either way, but tests
+ * each row found against a list of {@code ?} parameters value by value, and against a list of
+ * literals through a hash set. So up to {@value #MAX_PARAMETERS} values (an ingest request's
+ * event ids and people) are parameters, their number padded to a power of two by repeating the
+ * last value: a few statement texts, each parsed once per connection and then taken from H2's
+ * statement cache. Larger sets (a claim of 2,500 rows would take six million comparisons) are
+ * literals, parsed each time; only numbers and strings are written as literals, strings with
+ * their quotes doubled.
  */
 @Component
 public class SetParameter {
+
+  /** The most values H2 gets as parameters rather than literals. */
+  static final int MAX_PARAMETERS = 128;
 
   private final boolean postgres;
 
@@ -40,6 +47,12 @@ public class SetParameter {
     if (values.isEmpty()) {
       return "1 = 0";
     }
+    if (values.size() <= MAX_PARAMETERS) {
+      int n = padded(values.size());
+      var sql = new StringBuilder(column.length() + 8 + n * 3).append(column).append(" IN (?");
+      sql.append(", ?".repeat(n - 1));
+      return sql.append(')').toString();
+    }
     var sql = new StringBuilder(column.length() + 8 + values.size() * 26).append(column).append(" IN (");
     boolean first = true;
     for (var value : values) {
@@ -58,8 +71,22 @@ public class SetParameter {
     var out = new ArrayList<>(params);
     if (postgres) {
       out.add(values.toArray(n -> (T[]) java.lang.reflect.Array.newInstance(type, n)));
+    } else if (!values.isEmpty() && values.size() <= MAX_PARAMETERS) {
+      T last = null;
+      for (var value : values) {
+        out.add(value);
+        last = value;
+      }
+      for (int i = values.size(); i < padded(values.size()); i++) {
+        out.add(last);
+      }
     }
     return out;
+  }
+
+  /** The number of parameters for {@code n} values: the next power of two. */
+  static int padded(int n) {
+    return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
   }
 
   private static void literal(StringBuilder sql, Object value) {
