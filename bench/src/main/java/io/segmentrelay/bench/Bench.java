@@ -38,7 +38,7 @@ public final class Bench {
   // Sizes and settings, all overridable with -Dbench.<name>=...
   final int events = Integer.getInteger("bench.events", 200_000);
   /** Events sent, and delivered, before each throughput run, so that it measures warm JVMs. */
-  final int warmup = Integer.getInteger("bench.warmup", 50_000);
+  final int warmup = Integer.getInteger("bench.warmup", 200_000);
   final int backlog = Integer.getInteger("bench.backlog", 1_000_000);
   final int batch = Integer.getInteger("bench.batch", 100);
   final int senders = Integer.getInteger("bench.senders", 8);
