@@ -11,7 +11,8 @@ import org.flywaydb.core.api.migration.Context;
  * the sequence's state through the database's one system session, under its lock; at 20,000
  * events a second that was over a thousand times a second, and concurrent ingest requests queued
  * for that lock.
- * H2 hands out cached values in order across sessions, so the order of {@code seq} still follows
+ *
+ * <p>H2 hands out cached values in order across sessions, so the order of {@code seq} still follows
  * the order of the inserts; a crash may leave a gap. PostgreSQL is left as it is: its sequence
  * caches are per session, which would break that order.
  */

@@ -48,10 +48,7 @@ public class SetParameter {
       return "1 = 0";
     }
     if (values.size() <= MAX_PARAMETERS) {
-      int n = padded(values.size());
-      var sql = new StringBuilder(column.length() + 8 + n * 3).append(column).append(" IN (?");
-      sql.append(", ?".repeat(n - 1));
-      return sql.append(')').toString();
+      return column + " IN (?" + ", ?".repeat(padded(values.size()) - 1) + ")";
     }
     var sql = new StringBuilder(column.length() + 8 + values.size() * 26).append(column).append(" IN (");
     boolean first = true;
@@ -72,12 +69,9 @@ public class SetParameter {
     if (postgres) {
       out.add(values.toArray(n -> (T[]) java.lang.reflect.Array.newInstance(type, n)));
     } else if (!values.isEmpty() && values.size() <= MAX_PARAMETERS) {
-      T last = null;
-      for (var value : values) {
-        out.add(value);
-        last = value;
-      }
-      for (int i = values.size(); i < padded(values.size()); i++) {
+      out.addAll(values);
+      var last = out.getLast();
+      for (int i = values.size(), n = padded(values.size()); i < n; i++) {
         out.add(last);
       }
     }
