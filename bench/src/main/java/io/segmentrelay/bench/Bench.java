@@ -51,7 +51,7 @@ public final class Bench {
   final String backlogRetryDelay = System.getProperty("bench.backlogRetryDelay", "PT30S");
   final List<String> relayJvm =
       List.of(System.getProperty("bench.relayJvm",
-          "-Xms256m -Xmx256m -XX:+UseParallelGC -XX:ReservedCodeCacheSize=64m -Xss512k").split(" "));
+          "-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:ReservedCodeCacheSize=64m -Xss512k").split(" "));
   final String pgServer = System.getProperty("bench.pgServer", "jdbc:postgresql://127.0.0.1:5432/");
   final String pgUser = System.getProperty("bench.pgUser", "postgres");
   final Duration timeout = Duration.ofSeconds(Integer.getInteger("bench.timeoutSeconds", 1800));
