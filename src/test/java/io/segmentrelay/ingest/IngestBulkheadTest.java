@@ -13,8 +13,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 class IngestBulkheadTest {
 
   @Test
-  void ingest_requests_beyond_the_pool_minus_the_reserve_wait_for_one_to_finish() throws Exception {
-    var registration = new IngestBulkhead().ingestBulkheadFilter(IngestBulkhead.RESERVED + 1);
+  void ingest_requests_beyond_the_permits_wait_for_one_to_finish() throws Exception {
+    var registration = IngestBulkhead.filter(1);
     assertThat(registration.getUrlPatterns()).containsExactly("/v1/*");
     var filter = registration.getFilter();
     var release = new CountDownLatch(1);
@@ -51,5 +51,14 @@ class IngestBulkheadTest {
     second.join(5_000);
     assertThat(first.isAlive() || second.isAlive()).isFalse();
     assertThat(maxInside.get()).isEqualTo(1);
+  }
+
+  @Test
+  void the_pool_minus_the_reserve_and_on_h2_at_most_two_per_core() {
+    assertThat(IngestBulkhead.permits(16, true, 2)).isEqualTo(12);
+    assertThat(IngestBulkhead.permits(16, false, 2)).isEqualTo(4);
+    assertThat(IngestBulkhead.permits(16, false, 8)).isEqualTo(12);
+    assertThat(IngestBulkhead.permits(5, false, 2)).isEqualTo(1);
+    assertThat(IngestBulkhead.permits(2, true, 2)).isEqualTo(1);
   }
 }
