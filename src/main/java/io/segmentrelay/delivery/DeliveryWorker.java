@@ -167,15 +167,15 @@ class DeliveryWorker {
         groupBytes += items.get(end).bytes() + 1;
       }
       int groupSize = end - start;
-      if (!current.isEmpty() && fits(groupSize, groupBytes)
-          && !fits(current.size() + groupSize, bytes + groupBytes)) {
-        batches.add(current);
-        current = new ArrayList<>();
-        bytes = 0;
-      }
-      for (var item : items.subList(start, end)) {
+      boolean whole = fits(groupSize, groupBytes);
+      for (int i = start; i < end; i++) {
+        var item = items.get(i);
         int size = item.bytes() + 1;
-        if (!current.isEmpty() && !fits(current.size() + 1, bytes + size)) {
+        // A group kept whole is cut before its first item or not at all; any other item alone.
+        boolean full = whole
+            ? i == start && !fits(current.size() + groupSize, bytes + groupBytes)
+            : !fits(current.size() + 1, bytes + size);
+        if (!current.isEmpty() && full) {
           batches.add(current);
           current = new ArrayList<>();
           bytes = 0;
