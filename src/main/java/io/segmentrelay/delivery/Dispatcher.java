@@ -20,6 +20,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -37,7 +39,12 @@ import org.springframework.stereotype.Component;
  * of this node ({@link #leaseForIngest}) and, once committed, hands them over ({@link #handOff});
  * the loop sends them before claiming from the queue. They are as durable as claimed ones: if this
  * node stops or dies first, its leases are released or expire and any node sends them. At most
- * {@code relay.delivery.handoff-limit} deliveries wait in memory; beyond it ingest queues them.
+ * {@code relay.delivery.handoff-limit} deliveries wait in memory. When they are that many, ingest
+ * first waits for sending to make room ({@link #awaitRoom}, at most {@code
+ * relay.delivery.handoff-wait}), and queues them only if none is made: under a sustained flood,
+ * accepting no faster than this node sends keeps every delivery on the hand-off, where one that
+ * went to the queue would cost a claim that reads it back. Sending that has stalled (a slow
+ * destination) is not waited for again until the hand-off has half emptied.
  */
 @Component
 public class Dispatcher implements SmartLifecycle {
@@ -63,6 +70,11 @@ public class Dispatcher implements SmartLifecycle {
   private final Map<String, AtomicLong> queueTurns = new ConcurrentHashMap<>();
   /** Handed-over deliveries not yet finished (waiting or being sent). */
   private final AtomicInteger handedOffCount = new AtomicInteger();
+  /** Signalled whenever handed-over deliveries finish, for ingest waiting for room. */
+  private final ReentrantLock roomLock = new ReentrantLock();
+  private final Condition roomMade = roomLock.newCondition();
+  /** A wait for room ran out: ingest queues without waiting until the hand-off half empties. */
+  private volatile boolean stalled;
   /** The queue's last answer to "when is the next wake-up", and when it was asked (loop only). */
   private Optional<Instant> nextWakeUp = Optional.empty();
   private long wakeUpAskedAt;
@@ -109,6 +121,55 @@ public class Dispatcher implements SmartLifecycle {
   }
 
   /**
+   * Before ingest stores {@code deliveries} deliveries: waits, at most {@code
+   * relay.delivery.handoff-wait}, until the hand-off has room for them. Returns at once when it
+   * has, when the dispatcher is not running here, when they could never fit, and while sending is
+   * stalled (an earlier wait ran out and the hand-off has not half emptied since). Real time,
+   * whatever the clock says: it only paces ingest, and decides nothing about a delivery.
+   *
+   * @return whether it waited and room was made
+   */
+  public boolean awaitRoom(int deliveries) {
+    if (!running || stalled || deliveries > settings.handoffLimit() || hasRoom(deliveries)) {
+      return false;
+    }
+    long left = settings.handoffWait().toNanos();
+    roomLock.lock();
+    try {
+      while (running && !hasRoom(deliveries)) {
+        if (left <= 0) {
+          stalled = true;
+          return false;
+        }
+        left = roomMade.awaitNanos(left);
+      }
+      return running;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      roomLock.unlock();
+    }
+  }
+
+  private boolean hasRoom(int deliveries) {
+    return handedOffCount.get() + deliveries <= settings.handoffLimit();
+  }
+
+  /** Handed-over deliveries finished or dropped: room for ingest waiting in {@link #awaitRoom}. */
+  private void finished(int deliveries) {
+    if (handedOffCount.addAndGet(-deliveries) <= settings.handoffLimit() / 2) {
+      stalled = false;
+    }
+    roomLock.lock();
+    try {
+      roomMade.signalAll();
+    } finally {
+      roomLock.unlock();
+    }
+  }
+
+  /**
    * Deliveries committed in flight under a {@link #leaseForIngest} lease, to send next, group by
    * group.
    */
@@ -147,7 +208,7 @@ public class Dispatcher implements SmartLifecycle {
         taken.add(next);
         deliveries += next.size();
       } else {
-        handedOffCount.addAndGet(-next.size());
+        finished(next.size());
       }
     }
     return taken;
@@ -240,7 +301,7 @@ public class Dispatcher implements SmartLifecycle {
               log.error("Delivery worker failed for integration {}; its lease will expire and"
                   + " the deliveries will be retried", integrationId, e);
             } finally {
-              handedOffCount.addAndGet(-handed);
+              finished(handed);
               slot.release();
               wake();
             }
@@ -367,6 +428,7 @@ public class Dispatcher implements SmartLifecycle {
     // A hand-over that raced a previous stop is not sent: its lease was released with the rest.
     handedOff.clear();
     handedOffCount.set(0);
+    stalled = false;
     running = true;
     workers = Executors.newVirtualThreadPerTaskExecutor();
     loop = Thread.ofPlatform().name("relay-dispatcher").daemon().start(this::runLoop);
@@ -392,6 +454,7 @@ public class Dispatcher implements SmartLifecycle {
     }
     handedOff.clear();
     handedOffCount.set(0);
+    finished(0); // ingest waiting for room goes on: the queue takes its deliveries
     int released = queue.releaseLeases(node + ":", clock.instant());
     log.info("Delivery dispatcher stopped; released {} unfinished deliveries", released);
   }

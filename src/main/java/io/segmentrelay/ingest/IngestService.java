@@ -93,9 +93,12 @@ class IngestService {
    * Stores the events and their deliveries, all or nothing. Returns only after the commit. Two
    * concurrent requests with the same event id race on the unique key; the loser retries and
    * then sees the event as a duplicate. Deliveries to active integrations are inserted in flight
-   * under a lease of this node and handed to its dispatcher after the commit, when it has room.
+   * under a lease of this node and handed to its dispatcher after the commit, when it has room;
+   * when it has none, the request first waits a little for sending to make some (outside the
+   * transaction, holding no connection).
    */
   Accepted accept(Caller.App app, List<SurveyEvent> events) {
+    dispatcher.awaitRoom(events.size()); // at least one delivery per event, to one integration
     var stored = inTransaction(() -> store(app, events));
     dispatcher.handOff(stored.leased());
     if (stored.accepted().deliveries() > stored.leased().size()) {

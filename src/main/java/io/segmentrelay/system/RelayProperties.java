@@ -40,6 +40,8 @@ public record RelayProperties(
    * @param handoffLimit deliveries this node may hold in memory between ingest and sending; they
    *     are committed under this node's lease and skip the claim. Beyond it, ingest queues them
    *     for a claim like any other (0 turns the hand-off off)
+   * @param handoffWait how long ingest waits for sending to make room in a full hand-off before it
+   *     queues its deliveries instead (0: no wait)
    */
   public record Delivery(
       @DefaultValue({"PT1M", "PT2M", "PT4M", "PT8M", "PT16M", "PT32M", "PT64M", "PT6H"})
@@ -52,6 +54,7 @@ public record RelayProperties(
       @DefaultValue("2500") int claimSize,
       @DefaultValue("4") int concurrencyPerIntegration,
       @DefaultValue("10000") int handoffLimit,
+      @DefaultValue("PT0.25S") Duration handoffWait,
       @DefaultValue("true") boolean enabled) {}
 
   /** How long finished deliveries and their attempts are kept (L8). */

@@ -42,6 +42,17 @@ abstract class DeliveryTestSupport extends RelayTest {
     return out;
   }
 
+  protected String status(String eventId) {
+    return delivery(eventId).get("status").asString();
+  }
+
+  protected JsonNode delivery(String eventId) {
+    return allDeliveries().stream()
+        .filter(d -> d.get("eventId").asString().equals(eventId))
+        .findFirst()
+        .orElseThrow();
+  }
+
   protected static Instant instant(JsonNode node) {
     return node == null || node.isNull() ? null : Instant.parse(node.asString());
   }
