@@ -13,7 +13,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Anonymous-id links and profile traits, per organization. Reads and writes whole sets, so one
- * ingest request costs a few statements however many events it carries.
+ * ingest request costs a few statements however many events it carries. Links and traits that the
+ * {@link IdentityCache} holds are not read again.
  */
 @Repository
 class IdentityStore {
@@ -21,23 +22,30 @@ class IdentityStore {
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final SetParameter set;
+  private final IdentityCache cache;
 
-  IdentityStore(JdbcClient jdbc, JdbcTemplate template, SetParameter set) {
+  IdentityStore(JdbcClient jdbc, JdbcTemplate template, SetParameter set, IdentityCache cache) {
     this.jdbc = jdbc;
     this.template = template;
     this.set = set;
+    this.cache = cache;
   }
 
   /** The user each of these anonymous ids is linked to, where linked. */
   Map<String, String> linkedUsers(String organizationId, Collection<String> anonymousIds) {
-    var links = new HashMap<String, String>();
-    if (!anonymousIds.isEmpty()) {
+    var links = cache.users(organizationId, anonymousIds);
+    var unknown = unknown(anonymousIds, links);
+    if (!unknown.isEmpty()) {
+      long mark = cache.mark();
+      var found = new HashMap<String, String>();
       jdbc.sql("SELECT anonymous_id, user_id FROM identity_links WHERE organization_id = ?"
-              + " AND " + set.in("anonymous_id", anonymousIds))
-          .params(set.values(List.of(organizationId), anonymousIds, String.class))
+              + " AND " + set.in("anonymous_id", unknown))
+          .params(set.values(List.of(organizationId), unknown, String.class))
           .query(rs -> {
-            links.put(rs.getString(1), rs.getString(2));
+            found.put(rs.getString(1), rs.getString(2));
           });
+      cache.readUsers(organizationId, found, mark);
+      links.putAll(found);
     }
     return links;
   }
@@ -61,6 +69,9 @@ class IdentityStore {
     if (anonymousToUser.isEmpty()) {
       return;
     }
+    var links = new HashMap<String, String>();
+    anonymousToUser.forEach(link -> links.put(link.getKey(), link.getValue()));
+    cache.written(organizationId, links, Map.of());
     template.batchUpdate(
         "DELETE FROM identity_links WHERE organization_id = ? AND anonymous_id = ?",
         anonymousToUser, 500, (ps, link) -> {
@@ -80,21 +91,31 @@ class IdentityStore {
 
   /** The stored traits (JSON text) of these profiles, where stored. */
   Map<String, String> traits(String organizationId, Collection<String> profileKeys) {
-    var traits = new HashMap<String, String>();
-    if (!profileKeys.isEmpty()) {
+    var traits = cache.traits(organizationId, profileKeys);
+    var unknown = unknown(profileKeys, traits);
+    if (!unknown.isEmpty()) {
+      long mark = cache.mark();
+      var found = new HashMap<String, String>();
       jdbc.sql("SELECT profile_key, traits FROM profiles WHERE organization_id = ?"
-              + " AND " + set.in("profile_key", profileKeys))
-          .params(set.values(List.of(organizationId), profileKeys, String.class))
+              + " AND " + set.in("profile_key", unknown))
+          .params(set.values(List.of(organizationId), unknown, String.class))
           .query(rs -> {
-            traits.put(rs.getString(1), rs.getString(2));
+            found.put(rs.getString(1), rs.getString(2));
           });
+      cache.readTraits(organizationId, found, mark);
+      traits.putAll(found);
     }
     return traits;
+  }
+
+  private static List<String> unknown(Collection<String> ids, Map<String, String> known) {
+    return ids.stream().filter(id -> !known.containsKey(id)).toList();
   }
 
   /** Writes changed profiles: updates for those that existed, inserts for new ones. */
   void saveTraits(String organizationId, Map<String, String> changed, Collection<String> existing,
       Instant now) {
+    cache.written(organizationId, Map.of(), changed);
     var updates = changed.entrySet().stream().filter(e -> existing.contains(e.getKey())).toList();
     var inserts = changed.entrySet().stream().filter(e -> !existing.contains(e.getKey())).toList();
     template.batchUpdate(

@@ -23,6 +23,7 @@ public record RelayProperties(
     @DefaultValue("dev") String version,
     @DefaultValue Segment segment,
     @DefaultValue Delivery delivery,
+    @DefaultValue Identity identity,
     @DefaultValue Retention retention) {
 
   /** @param extraEndpoints operator-allowed Segment-compatible base URLs besides Segment's own */
@@ -56,6 +57,12 @@ public record RelayProperties(
       @DefaultValue("10000") int handoffLimit,
       @DefaultValue("PT0.25S") Duration handoffWait,
       @DefaultValue("true") boolean enabled) {}
+
+  /**
+   * @param cacheSize anonymous-id links and, separately, profiles that ingest keeps in memory as
+   *     last committed, on the embedded H2 only (one process has the database); 0 turns it off
+   */
+  public record Identity(@DefaultValue("10000") int cacheSize) {}
 
   /** How long finished deliveries and their attempts are kept (L8). */
   public record Retention(
