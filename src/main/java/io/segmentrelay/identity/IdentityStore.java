@@ -69,9 +69,6 @@ class IdentityStore {
     if (anonymousToUser.isEmpty()) {
       return;
     }
-    var links = new HashMap<String, String>();
-    anonymousToUser.forEach(link -> links.put(link.getKey(), link.getValue()));
-    cache.written(organizationId, links, Map.of());
     template.batchUpdate(
         "DELETE FROM identity_links WHERE organization_id = ? AND anonymous_id = ?",
         anonymousToUser, 500, (ps, link) -> {
@@ -87,6 +84,9 @@ class IdentityStore {
           ps.setString(3, link.getValue());
           ps.setObject(4, Sql.ts(now));
         });
+    var links = new HashMap<String, String>();
+    anonymousToUser.forEach(link -> links.put(link.getKey(), link.getValue()));
+    cache.written(organizationId, links, Map.of());
   }
 
   /** The stored traits (JSON text) of these profiles, where stored. */
@@ -115,7 +115,6 @@ class IdentityStore {
   /** Writes changed profiles: updates for those that existed, inserts for new ones. */
   void saveTraits(String organizationId, Map<String, String> changed, Collection<String> existing,
       Instant now) {
-    cache.written(organizationId, Map.of(), changed);
     var updates = changed.entrySet().stream().filter(e -> existing.contains(e.getKey())).toList();
     var inserts = changed.entrySet().stream().filter(e -> !existing.contains(e.getKey())).toList();
     template.batchUpdate(
@@ -134,6 +133,7 @@ class IdentityStore {
           ps.setString(3, e.getValue());
           ps.setObject(4, Sql.ts(now));
         });
+    cache.written(organizationId, Map.of(), changed);
   }
 
 }
