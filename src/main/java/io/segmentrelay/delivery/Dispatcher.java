@@ -1,5 +1,8 @@
 package io.segmentrelay.delivery;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.segmentrelay.system.RelayProperties;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -93,11 +96,28 @@ public class Dispatcher implements SmartLifecycle {
   private volatile boolean claimNeeded = true;
   private Instant lastClaimSweep = Instant.EPOCH;
 
-  Dispatcher(DeliveryQueue queue, DeliveryWorker worker, Clock clock, RelayProperties properties) {
+  /** How long ingest waited for room in the hand-off, by whether room was made. */
+  private final Timer roomWaits;
+  private final Timer roomWaitsRunOut;
+
+  Dispatcher(DeliveryQueue queue, DeliveryWorker worker, Clock clock, RelayProperties properties,
+      MeterRegistry registry) {
     this.queue = queue;
     this.worker = worker;
     this.clock = clock;
     this.settings = properties.delivery();
+    Gauge.builder("relay.handoff.deliveries", handedOffCount, AtomicInteger::get)
+        .description("Deliveries handed from ingest to this node's dispatcher, waiting or being sent")
+        .register(registry);
+    this.roomWaits = roomWaitTimer(registry, "room");
+    this.roomWaitsRunOut = roomWaitTimer(registry, "run_out");
+  }
+
+  private static Timer roomWaitTimer(MeterRegistry registry, String outcome) {
+    return Timer.builder("relay.ingest.handoff.wait")
+        .description("Ingest requests that waited for room in a full hand-off, and how long")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   @EventListener
@@ -133,23 +153,25 @@ public class Dispatcher implements SmartLifecycle {
     if (!running || stalled || deliveries > settings.handoffLimit() || hasRoom(deliveries)) {
       return false;
     }
+    long start = System.nanoTime();
     long left = settings.handoffWait().toNanos();
+    boolean made = false;
     roomLock.lock();
     try {
-      while (running && !hasRoom(deliveries)) {
-        if (left <= 0) {
-          stalled = true;
-          return false;
-        }
+      while (running && !hasRoom(deliveries) && left > 0) {
         left = roomMade.awaitNanos(left);
       }
-      return running;
+      made = running && hasRoom(deliveries);
+      if (!made && running) {
+        stalled = true;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
     } finally {
       roomLock.unlock();
     }
+    (made ? roomWaits : roomWaitsRunOut).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    return made;
   }
 
   private boolean hasRoom(int deliveries) {

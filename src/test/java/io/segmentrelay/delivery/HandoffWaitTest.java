@@ -48,5 +48,9 @@ class HandoffWaitTest extends DeliveryTestSupport {
     assertThat(allDeliveries()).hasSize(51).allMatch(d -> d.get("attempts").size() == 1);
     assertThat(sandbox().stats(writeKey).events()).isEqualTo(51);
     assertThat(sandbox().stats(writeKey).duplicates()).isZero();
+    assertThat(api.get("/actuator/prometheus", null).text())
+        .contains("relay_ingest_handoff_wait_seconds_count{outcome=\"room\"} 1\n")
+        .contains("relay_ingest_handoff_wait_seconds_count{outcome=\"run_out\"} 0\n")
+        .contains("relay_handoff_deliveries 0.0");
   }
 }
