@@ -67,6 +67,10 @@ class HandoffTest extends DeliveryTestSupport {
     var statuses = allDeliveries().stream().map(d -> d.get("status").asString()).toList();
     assertThat(statuses).filteredOn("in_flight"::equals).hasSize(41);
     assertThat(statuses).filteredOn("pending"::equals).hasSize(60);
+    // Only the third request waited: the wait ran out, and the next two did not wait at all.
+    assertThat(api.get("/actuator/prometheus", null).text())
+        .contains("relay_ingest_handoff_wait_seconds_count{outcome=\"run_out\"} 1\n")
+        .contains("relay_ingest_handoff_wait_seconds_count{outcome=\"room\"} 0\n");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> sandbox().stats(writeKey).events() == 101);
     var stats = sandbox().stats(writeKey);
