@@ -61,8 +61,11 @@ class DeliveryWorker {
     this.maxBytes = properties.delivery().maxBatchBytes();
   }
 
-  /** One delivery of a claimed group, with its body as sent this time. */
-  private record Item(Claimed group, Member delivery, String body, int bytes) {}
+  /**
+   * One delivery of a claimed group: its frozen payload in UTF-8, and its size as sent this time
+   * (with this attempt's {@code sentAt}).
+   */
+  private record Item(Claimed group, Member delivery, byte[] payload, int bytes) {}
 
   /** The requests a delivery took part in during this attempt, in order, by delivery id. */
   private final class Log {
@@ -88,13 +91,14 @@ class DeliveryWorker {
     }
     var writeKey = sending.writeKey();
     var sentAt = TrackCall.iso(clock.instant());
+    int sentAtBytes = sentAtSuffix(sentAt).length - 1; // in place of the payload's closing brace
     var refused = new LinkedHashMap<Item, String>();
     var sendable = new ArrayList<Item>();
     for (var group : claimed) {
       for (var m : group.members()) {
-        var body = withSentAt(m.payload(), sentAt);
-        int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-        var item = new Item(group, m, body, bytes);
+        var payload = m.payload().getBytes(StandardCharsets.UTF_8);
+        int bytes = payload.length + sentAtBytes;
+        var item = new Item(group, m, payload, bytes);
         Preflight.problem(bytes, m.payload(), json)
             .ifPresentOrElse(problem -> refused.put(item, problem), () -> sendable.add(item));
       }
@@ -128,12 +132,11 @@ class DeliveryWorker {
     call.putObject("properties").put("organization_id", integration.organizationId());
     call.putObject("context").putObject("library").put("name", "segment-relay");
     var sentAt = TrackCall.iso(now);
-    var item = new Item(null, null, withSentAt(json.writeValueAsString(call), sentAt), 0);
     var response =
         client.postBatch(
             integration.endpoint(),
             integrations.findForSending(integration.id()).orElseThrow().writeKey(),
-            body(List.of(item), sentAt));
+            body(List.of(json.writeValueAsBytes(call)), sentAt));
     metrics.attempt(response);
     return new Delivery.Attempt(1, now, response.durationMs(),
         response.status() == 0 ? null : response.status(), response.error(), response.body(), null);
@@ -201,7 +204,8 @@ class DeliveryWorker {
    */
   private void send(Integration integration, String writeKey, String sentAt, List<Item> batch, Log log) {
     var at = clock.instant();
-    var response = client.postBatch(integration.endpoint(), writeKey, body(batch, sentAt));
+    var response = client.postBatch(integration.endpoint(), writeKey,
+        body(batch.stream().map(Item::payload).toList(), sentAt));
     metrics.attempt(response);
     boolean split = response.rejectedContent() && batch.size() > 1;
     for (var item : batch) {
@@ -287,20 +291,42 @@ class DeliveryWorker {
     return copy;
   }
 
-  /** The frozen payload with this attempt's {@code sentAt}: the only part that changes (T3). */
-  static String withSentAt(String payload, String sentAt) {
-    return payload.substring(0, payload.length() - 1) + ",\"sentAt\":\"" + sentAt + "\"}";
+  /**
+   * What takes the place of a frozen payload's closing brace: this attempt's {@code sentAt}, the
+   * only part of a track call that changes (T3).
+   */
+  private static byte[] sentAtSuffix(String sentAt) {
+    return (",\"sentAt\":\"" + sentAt + "\"}").getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] body(List<Item> batch, String sentAt) {
-    var body = new StringBuilder(batch.size() * 800).append("{\"batch\":[");
-    for (int i = 0; i < batch.size(); i++) {
-      if (i > 0) {
-        body.append(',');
-      }
-      body.append(batch.get(i).body());
+  /**
+   * The request body, {@code {"batch":[…],"sentAt":…}}, written once into an array of its exact
+   * size: each payload is copied once, with its sentAt.
+   */
+  static byte[] body(List<byte[]> payloads, String sentAt) {
+    var head = "{\"batch\":[".getBytes(StandardCharsets.UTF_8);
+    var tail = ("],\"sentAt\":\"" + sentAt + "\"}").getBytes(StandardCharsets.UTF_8);
+    var suffix = sentAtSuffix(sentAt);
+    int size = head.length + tail.length + Math.max(0, payloads.size() - 1);
+    for (var payload : payloads) {
+      size += payload.length - 1 + suffix.length;
     }
-    body.append("],\"sentAt\":\"").append(sentAt).append("\"}");
-    return body.toString().getBytes(StandardCharsets.UTF_8);
+    var body = new byte[size];
+    int at = put(head, head.length, body, 0);
+    for (int i = 0; i < payloads.size(); i++) {
+      if (i > 0) {
+        body[at++] = ',';
+      }
+      var payload = payloads.get(i);
+      at = put(payload, payload.length - 1, body, at);
+      at = put(suffix, suffix.length, body, at);
+    }
+    put(tail, tail.length, body, at);
+    return body;
+  }
+
+  private static int put(byte[] from, int length, byte[] to, int at) {
+    System.arraycopy(from, 0, to, at, length);
+    return at + length;
   }
 }
