@@ -33,21 +33,8 @@ class IdentityStore {
 
   /** The user each of these anonymous ids is linked to, where linked. */
   Map<String, String> linkedUsers(String organizationId, Collection<String> anonymousIds) {
-    var links = cache.users(organizationId, anonymousIds);
-    var unknown = unknown(anonymousIds, links);
-    if (!unknown.isEmpty()) {
-      long mark = cache.mark();
-      var found = new HashMap<String, String>();
-      jdbc.sql("SELECT anonymous_id, user_id FROM identity_links WHERE organization_id = ?"
-              + " AND " + set.in("anonymous_id", unknown))
-          .params(set.values(List.of(organizationId), unknown, String.class))
-          .query(rs -> {
-            found.put(rs.getString(1), rs.getString(2));
-          });
-      cache.readUsers(organizationId, found, mark);
-      links.putAll(found);
-    }
-    return links;
+    return pairs(organizationId, anonymousIds, cache.users(organizationId, anonymousIds),
+        "SELECT anonymous_id, user_id FROM identity_links", "anonymous_id", cache::readUsers);
   }
 
   /** Each user's most recently linked anonymous id, where the user has one. */
@@ -91,21 +78,34 @@ class IdentityStore {
 
   /** The stored traits (JSON text) of these profiles, where stored. */
   Map<String, String> traits(String organizationId, Collection<String> profileKeys) {
-    var traits = cache.traits(organizationId, profileKeys);
-    var unknown = unknown(profileKeys, traits);
+    return pairs(organizationId, profileKeys, cache.traits(organizationId, profileKeys),
+        "SELECT profile_key, traits FROM profiles", "profile_key", cache::readTraits);
+  }
+
+  /** Where a read of the database goes in the cache: {@code (organization, found, mark)}. */
+  private interface Keep {
+    void found(String organizationId, Map<String, String> found, long mark);
+  }
+
+  /**
+   * Key → value of these keys, where stored: those the cache knows, and the rest read with {@code
+   * select} (its two columns, key first) and handed to {@code keep}.
+   */
+  private Map<String, String> pairs(String organizationId, Collection<String> keys,
+      Map<String, String> known, String select, String keyColumn, Keep keep) {
+    var unknown = unknown(keys, known);
     if (!unknown.isEmpty()) {
       long mark = cache.mark();
       var found = new HashMap<String, String>();
-      jdbc.sql("SELECT profile_key, traits FROM profiles WHERE organization_id = ?"
-              + " AND " + set.in("profile_key", unknown))
+      jdbc.sql(select + " WHERE organization_id = ? AND " + set.in(keyColumn, unknown))
           .params(set.values(List.of(organizationId), unknown, String.class))
           .query(rs -> {
             found.put(rs.getString(1), rs.getString(2));
           });
-      cache.readTraits(organizationId, found, mark);
-      traits.putAll(found);
+      keep.found(organizationId, found, mark);
+      known.putAll(found);
     }
-    return traits;
+    return known;
   }
 
   private static List<String> unknown(Collection<String> ids, Map<String, String> known) {

@@ -1,12 +1,17 @@
 package io.segmentrelay.delivery;
 
+import static org.awaitility.Awaitility.await;
+
+import io.segmentrelay.sandbox.FaultRule;
 import io.segmentrelay.support.Api;
 import io.segmentrelay.support.RelayTest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
 
 /** Shared steps of the delivery tests: one tenant, one integration on the sandbox. */
@@ -40,6 +45,29 @@ abstract class DeliveryTestSupport extends RelayTest {
     var out = new ArrayList<JsonNode>();
     deliveries(tenant, integrationId).json().get("deliveries").forEach(out::add);
     return out;
+  }
+
+  /**
+   * Posts one event and waits until its request is out: the sandbox has recorded it and holds the
+   * answer back for {@code hold}, keeping the integration's slot busy that long.
+   */
+  protected void postHeldBySandbox(String eventId, Duration hold) {
+    sandbox().addFault(FaultRule.delay(hold).forWriteKey(writeKey));
+    postEvents(tenant, event(eventId));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
+  }
+
+  /**
+   * A live dispatcher with one request in flight per integration and a hand-off of 50, for tests
+   * of the hand-off (not a {@code @DynamicPropertySource} itself: each test class opts in).
+   */
+  protected static void liveDispatcherWithOneSlot(DynamicPropertyRegistry registry) {
+    registry.add("relay.delivery.enabled", () -> "true");
+    registry.add("relay.delivery.poll-interval", () -> "PT1M");
+    registry.add("relay.delivery.concurrency-per-integration", () -> "1");
+    registry.add("relay.delivery.handoff-limit", () -> "50");
+    // Above the sandbox's hold of a request, which must not time out.
+    registry.add("relay.delivery.request-timeout", () -> "PT10S");
   }
 
   protected String status(String eventId) {

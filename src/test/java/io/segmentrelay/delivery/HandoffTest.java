@@ -3,7 +3,6 @@ package io.segmentrelay.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.segmentrelay.sandbox.FaultRule;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,22 +15,14 @@ import org.springframework.test.context.DynamicPropertySource;
 class HandoffTest extends DeliveryTestSupport {
 
   @DynamicPropertySource
-  static void liveDispatcherWithOneSlot(DynamicPropertyRegistry registry) {
-    registry.add("relay.delivery.enabled", () -> "true");
-    registry.add("relay.delivery.poll-interval", () -> "PT1M");
-    registry.add("relay.delivery.concurrency-per-integration", () -> "1");
-    registry.add("relay.delivery.handoff-limit", () -> "50");
-    // Above the sandbox's hold of a request below, which must not time out.
-    registry.add("relay.delivery.request-timeout", () -> "PT10S");
+  static void settings(DynamicPropertyRegistry registry) {
+    liveDispatcherWithOneSlot(registry);
   }
 
   @Test
   void a_handed_over_delivery_is_committed_in_flight_and_goes_back_to_the_queue_on_stop() {
     newSetup();
-    sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
-    postEvents(tenant, event("evt_sending"));
-    // The sandbox records a request as it arrives, then holds the answer back.
-    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
+    postHeldBySandbox("evt_sending", Duration.ofMillis(1500));
 
     // The one slot is busy: this delivery waits in memory, already leased to this node.
     assertThat(postEvents(tenant, event("evt_waiting")).status()).isEqualTo(202);
@@ -55,9 +46,7 @@ class HandoffTest extends DeliveryTestSupport {
   void beyond_the_hand_off_limit_deliveries_queue_for_a_claim_and_all_arrive_once() {
     newSetup();
     // Long enough for the five requests below to be accepted while the one slot is busy.
-    sandbox().addFault(FaultRule.delay(Duration.ofSeconds(3)).forWriteKey(writeKey));
-    postEvents(tenant, event("evt_first"));
-    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
+    postHeldBySandbox("evt_first", Duration.ofSeconds(3));
     for (int i = 0; i < 5; i++) {
       postEvents(tenant, batchOf("evt_b" + i + "_", 20));
     }

@@ -3,7 +3,6 @@ package io.segmentrelay.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.segmentrelay.sandbox.FaultRule;
 import java.time.Duration;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -17,22 +16,16 @@ import org.springframework.test.context.DynamicPropertySource;
 class HandoffWaitTest extends DeliveryTestSupport {
 
   @DynamicPropertySource
-  static void liveDispatcherWithOneSlotAndALongWait(DynamicPropertyRegistry registry) {
-    registry.add("relay.delivery.enabled", () -> "true");
-    registry.add("relay.delivery.poll-interval", () -> "PT1M");
-    registry.add("relay.delivery.concurrency-per-integration", () -> "1");
-    registry.add("relay.delivery.handoff-limit", () -> "50");
+  static void settings(DynamicPropertyRegistry registry) {
+    liveDispatcherWithOneSlot(registry);
     // Far above the sandbox's hold of a request below: the wait ends because room was made.
     registry.add("relay.delivery.handoff-wait", () -> "PT10S");
-    registry.add("relay.delivery.request-timeout", () -> "PT10S");
   }
 
   @Test
   void with_the_hand_off_full_ingest_waits_for_room_and_its_deliveries_are_handed_over_too() {
     newSetup();
-    sandbox().addFault(FaultRule.delay(Duration.ofMillis(500)).forWriteKey(writeKey));
-    postEvents(tenant, event("evt_first"));
-    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
+    postHeldBySandbox("evt_first", Duration.ofMillis(500));
     postEvents(tenant, batchOf("evt_a", 20));
     postEvents(tenant, batchOf("evt_b", 20));
 

@@ -59,10 +59,7 @@ class LiveDispatcherTest extends DeliveryTestSupport {
   @Test
   void a_graceful_stop_lets_the_request_in_flight_finish_and_leaves_nothing_claimed() {
     newSetup();
-    sandbox().addFault(FaultRule.delay(Duration.ofMillis(1500)).forWriteKey(writeKey));
-    postEvents(tenant, event("evt_stop"));
-    // The request is out: the sandbox has recorded it and holds the answer back.
-    await().atMost(Duration.ofSeconds(2)).until(() -> sandbox().stats(writeKey).events() == 1);
+    postHeldBySandbox("evt_stop", Duration.ofMillis(1500));
     assertThat(onlyDelivery().get("status").asString()).isEqualTo("in_flight");
     try {
       dispatcher.stop();
