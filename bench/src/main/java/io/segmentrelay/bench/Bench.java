@@ -45,6 +45,8 @@ public final class Bench {
   final int latencyRate = Integer.getInteger("bench.latencyRate", 1_000);
   final int latencySeconds = Integer.getInteger("bench.latencySeconds", 30);
   final int latencyBatch = Integer.getInteger("bench.latencyBatch", 10);
+  /** Seconds of the latency run's pace sent first and not measured (see {@link #latency}). */
+  final int latencyWarmupSeconds = Integer.getInteger("bench.latencyWarmupSeconds", 10);
   final List<String> phases =
       List.of(System.getProperty("bench.phases", "analytics,h2,postgres,backlog").split(","));
   final String backlogDb = System.getProperty("bench.backlogDb", "postgres");
@@ -192,7 +194,8 @@ public final class Bench {
       in.close();
     }
     System.out.printf("[analytics-java] %,.0f events/s delivered, peak RSS %s; CPU ms per 1,000 events: %s%n",
-        run.deliveredEps, mb(run.peakRss), run.cpu == null ? "n/a" : run.cpu.describe());
+        run.deliveredEps, mb(run.peakRss), run.cpu == null ? "n/a"
+            : run.cpu.describe() + "; client's " + run.cpu.describeJvm());
     return run;
   }
 
@@ -254,7 +257,8 @@ public final class Bench {
       run.delivered = delivered;
       run.deliveredEps = delivered / seconds(done - start);
       run.cpu = CpuMeter.between(cpuBefore, meter.snapshot(), delivered);
-      System.out.printf("[relay %s] CPU ms per 1,000 events: %s%n", db, run.cpu.describe());
+      System.out.printf("[relay %s] CPU ms per 1,000 events: %s; relay's %s%n", db, run.cpu.describe(),
+          run.cpu.describeJvm());
       var stats = keyStats(sandboxUrl, db + "-key");
       run.requestsPerEvent = (stats.path("requests").asDouble() - before.path("requests").asDouble())
           / Math.max(1, stats.path("events").asLong() - baseline);
@@ -289,7 +293,10 @@ public final class Bench {
   /**
    * Steady {@code latencyRate} events/s for {@code latencySeconds}, in requests of {@code
    * latencyBatch} evenly spaced; per event, the time from its request's 202 (as the harness sees
-   * it) to the moment its batch has arrived at the timing proxy in front of the sandbox.
+   * it) to the moment its batch has arrived at the timing proxy in front of the sandbox. First the
+   * same for {@code latencyWarmupSeconds}, not measured: the throughput run warmed the relay's
+   * (and the harness's) code for large requests sent flat out, not for small ones sent one by one
+   * through the proxy, whose first seconds would otherwise time the JIT compiling them.
    */
   Latency latency(String db, Relay relay, TimingProxy proxy, String sandboxUrl) {
     var key = db + "-latency-key";
@@ -297,17 +304,25 @@ public final class Bench {
     var runId = db + "-lat-" + stamp;
     int total = latencyRate * latencySeconds;
     int requests = total / latencyBatch;
-    long interval = 1_000_000_000L * latencyBatch / latencyRate;
-    var acked = new long[requests];
-    var failures = new AtomicInteger();
-    var failure = new AtomicReference<String>();
-    var inFlight = new java.util.concurrent.CountDownLatch(requests);
+    if (latencyWarmupSeconds > 0) {
+      System.out.printf("[relay %s] latency warm-up: %,d events/s for %d s, not measured%n",
+          db, latencyRate, latencyWarmupSeconds);
+      int warmRequests = latencyRate * latencyWarmupSeconds / latencyBatch;
+      int seen = proxy.receivedAt.size();
+      var warm = pace(relay, ingestKey, db + "-latwarm-" + stamp, warmRequests);
+      int expected = seen + (warmRequests - warm.failures()) * latencyBatch;
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (proxy.receivedAt.size() < expected && System.nanoTime() < deadline) {
+        Http.sleep(100);
+      }
+    }
+    var statsBefore = keyStats(sandboxUrl, key);
     System.out.printf("[relay %s] latency: %,d events/s for %d s, %d events per request%n",
         db, latencyRate, latencySeconds, latencyBatch);
     var scrapeUrl = relay.url + "/actuator/prometheus";
     // The relay records a delivery in its histogram once the 2xx is back and the outcome written,
-    // a little after the sandbox counted it: let the throughput run's last outcomes land first
-    // (the count unchanged for a second), so the window holds the latency run only.
+    // a little after the sandbox counted it: let the earlier runs' last outcomes land first (the
+    // count unchanged for a second), so the window holds the measured latency run only.
     var histogramBefore = LatencyHistogram.parse(Http.getText(scrapeUrl));
     long settleDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < settleDeadline) {
@@ -319,42 +334,16 @@ public final class Bench {
         break;
       }
     }
-    long start = System.nanoTime();
-    long lastSend = start;
-    for (int k = 0; k < requests; k++) {
-      long due = start + k * interval;
-      long now;
-      while ((now = System.nanoTime()) < due) {
-        LockSupport.parkNanos(due - now);
-      }
-      lastSend = now;
-      int index = k;
-      var body = Payloads.batch(runId, k * latencyBatch, (k + 1) * latencyBatch);
-      Http.CLIENT.sendAsync(relay.ingestRequest(ingestKey, body), HttpResponse.BodyHandlers.ofString())
-          .whenComplete((response, error) -> {
-            long at = System.nanoTime();
-            if (error == null && response.statusCode() == 202) {
-              acked[index] = at;
-            } else {
-              failures.incrementAndGet();
-              failure.compareAndSet(null, error != null ? error.toString()
-                  : response.statusCode() + " " + response.body());
-            }
-            inFlight.countDown();
-          });
-    }
-    double achieved = (requests - 1) * latencyBatch / seconds(lastSend - start);
-    try {
-      inFlight.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    if (failures.get() > 0) {
-      problems.add("latency run " + db + ": " + failures.get() + " ingest requests failed: " + failure.get());
+    int seen = proxy.receivedAt.size();
+    var paced = pace(relay, ingestKey, runId, requests);
+    var acked = paced.acked();
+    double achieved = paced.achievedRate();
+    if (paced.failures() > 0) {
+      problems.add("latency run " + db + ": " + paced.failures() + " ingest requests failed: " + paced.failure());
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (proxy.receivedAt.size() < total - failures.get() * latencyBatch && System.nanoTime() < deadline) {
+    while (proxy.receivedAt.size() - seen < total - paced.failures() * latencyBatch
+        && System.nanoTime() < deadline) {
       Http.sleep(100);
     }
     var latencies = new ArrayList<Double>(total);
@@ -388,7 +377,56 @@ public final class Bench {
     var stats = keyStats(sandboxUrl, key);
     return new Latency(pct(latencies, 50), pct(latencies, 95), pct(latencies, 99),
         latencies.isEmpty() ? Double.NaN : latencies.getLast(), latencies.size(), missing, achieved,
-        stats.path("requests").asDouble() / Math.max(1, stats.path("events").asLong()), histogram);
+        (stats.path("requests").asDouble() - statsBefore.path("requests").asDouble())
+            / Math.max(1, stats.path("events").asLong() - statsBefore.path("events").asLong()),
+        histogram);
+  }
+
+  /** What {@link #pace} sent: each request's 202 time (0 where it failed) and the rate achieved. */
+  record Paced(long[] acked, double achievedRate, int failures, String failure) {}
+
+  /**
+   * Sends {@code requests} requests of {@code latencyBatch} events ({@code <runId>-<n>}) at
+   * {@code latencyRate} events/s, evenly spaced, and returns once every one is answered.
+   */
+  Paced pace(Relay relay, String ingestKey, String runId, int requests) {
+    long interval = 1_000_000_000L * latencyBatch / latencyRate;
+    var acked = new long[requests];
+    var failures = new AtomicInteger();
+    var failure = new AtomicReference<String>();
+    var inFlight = new java.util.concurrent.CountDownLatch(requests);
+    long start = System.nanoTime();
+    long lastSend = start;
+    for (int k = 0; k < requests; k++) {
+      long due = start + k * interval;
+      long now;
+      while ((now = System.nanoTime()) < due) {
+        LockSupport.parkNanos(due - now);
+      }
+      lastSend = now;
+      int index = k;
+      var body = Payloads.batch(runId, k * latencyBatch, (k + 1) * latencyBatch);
+      Http.CLIENT.sendAsync(relay.ingestRequest(ingestKey, body), HttpResponse.BodyHandlers.ofString())
+          .whenComplete((response, error) -> {
+            long at = System.nanoTime();
+            if (error == null && response.statusCode() == 202) {
+              acked[index] = at;
+            } else {
+              failures.incrementAndGet();
+              failure.compareAndSet(null, error != null ? error.toString()
+                  : response.statusCode() + " " + response.body());
+            }
+            inFlight.countDown();
+          });
+    }
+    double achieved = (requests - 1) * latencyBatch / seconds(lastSend - start);
+    try {
+      inFlight.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return new Paced(acked, achieved, failures.get(), failure.get());
   }
 
   private static double pct(List<Double> sorted, double p) {
@@ -573,9 +611,10 @@ public final class Bench {
         "Settings: %,d events after a warm-up of %,d (each throughput run first sends and delivers"
             + " the warm-up events through the same process, so that it measures warm JVMs);"
             + " relay ingest in requests of %d events from %d concurrent senders;"
-            + " latency at %,d events/s for %d s in requests of %d; backlog %,d events on %s"
+            + " latency at %,d events/s for %d s (after %d s at that pace, not measured) in requests"
+            + " of %d; backlog %,d events on %s"
             + " with RELAY_DELIVERY_RETRY_DELAYS=%s (x60); relay JVM `%s`.%n%n",
-        events, warmup, batch, senders, latencyRate, latencySeconds, latencyBatch, backlog,
+        events, warmup, batch, senders, latencyRate, latencySeconds, latencyWarmupSeconds, latencyBatch, backlog,
         backlogDb.equals("h2") ? "H2" : "PostgreSQL", backlogRetryDelay, String.join(" ", relayJvm)));
     if (!runs.isEmpty()) {
       var baseline = runs.stream().filter(r -> r.name.startsWith("analytics")).findFirst().orElse(null);
@@ -595,6 +634,8 @@ public final class Bench {
       }
       row(out, "CPU ms per 1,000 delivered events, by process (measured run)",
           r -> r.cpu == null ? "n/a" : r.cpu.describe().replace(" · ", "<br>"), "");
+      row(out, "of which the client's or relay's JIT compiler and GC threads (ms per 1,000 events)",
+          r -> r.cpu == null ? "n/a" : r.cpu.describeJvm(), "");
       row(out, "Requests to the sandbox per event", r -> String.format(Locale.ROOT, "%.4f", r.requestsPerEvent),
           "relay ≤ 0.01");
       row(out, "Duplicates at the sandbox", r -> Long.toString(r.duplicates), "0");
