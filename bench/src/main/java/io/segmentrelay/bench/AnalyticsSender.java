@@ -17,7 +17,8 @@ import okhttp3.OkHttpClient;
  * its own JVM so that its memory is measured on its own.
  *
  * <p>Protocol on stdin/stdout with the harness: prints {@code READY} once the client is built;
- * on a {@code WARM} line enqueues the warm-up events, flushes and prints {@code WARMED}; on a
+ * on a {@code WARM} line enqueues the warm-up events, flushes and prints {@code WARMED} (on a
+ * {@code WARM <round> <n>} line, the same for a further round of n events); on a
  * {@code GO} line enqueues every measured event, flushes, prints {@code ENQUEUED <millis>}, then
  * stays alive (the harness reads its VmHWM) until stdin closes.
  *
@@ -59,10 +60,14 @@ public final class AnalyticsSender {
     System.out.println("READY");
     System.out.flush();
     String line = in.readLine();
-    if ("WARM".equals(line)) {
+    while (line != null && line.startsWith("WARM")) {
+      // "WARM": the warm-up; "WARM <round> <n>": a further round of n events.
+      var words = line.split(" ");
+      String warmId = words.length == 3 ? "warm" + words[1] + "-" + runId : "warm-" + runId;
+      int n = words.length == 3 ? Integer.parseInt(words[2]) : warmup;
       Date warmTimestamp = new Date();
-      for (int i = 0; i < warmup; i++) {
-        analytics.enqueue(track("warm-" + runId, i, warmTimestamp));
+      for (int i = 0; i < n; i++) {
+        analytics.enqueue(track(warmId, i, warmTimestamp));
       }
       analytics.flush();
       System.out.println("WARMED");

@@ -39,6 +39,15 @@ public final class Bench {
   final int events = Integer.getInteger("bench.events", 200_000);
   /** Events sent, and delivered, before each throughput run, so that it measures warm JVMs. */
   final int warmup = Integer.getInteger("bench.warmup", 200_000);
+  /**
+   * After the warm-up, further rounds of {@code warmupRound} events while the JIT compiler threads
+   * of the process under test used more than {@code warmupJitShare} of its CPU in the last round,
+   * up to {@code warmupMax} warm-up events in all: on a slow machine the compiler is still busy
+   * after the fixed warm-up, and the measured run would time it.
+   */
+  final int warmupRound = Integer.getInteger("bench.warmupRound", 50_000);
+  final int warmupMax = Integer.getInteger("bench.warmupMax", 1_000_000);
+  final double warmupJitShare = Double.parseDouble(System.getProperty("bench.warmupJitShare", "0.10"));
   final int backlog = Integer.getInteger("bench.backlog", 1_000_000);
   final int batch = Integer.getInteger("bench.batch", 100);
   final int senders = Integer.getInteger("bench.senders", 8);
@@ -73,6 +82,9 @@ public final class Bench {
     double deliveredEps = Double.NaN;
     /** Delivered events/s of the warm-up, from a cold JVM. */
     double warmEps = Double.NaN;
+    /** Warm-up events in all, further rounds included; and the JIT's share of the last round. */
+    long warmed;
+    double lastRoundJitShare = Double.NaN;
     long delivered = -1;
     double requestsPerEvent = Double.NaN;
     long duplicates;
@@ -154,7 +166,7 @@ public final class Bench {
 
   // ---------------------------------------------------------------- analytics-java
 
-  Run analytics(String sandboxUrl) throws IOException {
+  Run analytics(String sandboxUrl) throws Exception {
     var run = new Run("analytics-java 3.5.4");
     System.out.printf("[analytics-java] sending %,d events%n", events);
     var sender = Proc.java("analytics-java", List.of("-cp", System.getProperty("java.class.path")),
@@ -172,6 +184,13 @@ public final class Bench {
         in.flush();
         expectLine(out, "WARMED", sender);
         run.warmEps = warmup / seconds(awaitEvents(sandboxUrl, "analytics-key", warmup, sender) - warmStart);
+        run.warmed = warmup;
+        settleJit(run, "analytics-java", "client (analytics-java)", sender.pid(), (round, n) -> {
+          in.write("WARM " + round + " " + n + "\n");
+          in.flush();
+          expectLine(out, "WARMED", sender);
+          awaitEvents(sandboxUrl, "analytics-key", run.warmed + n, sender);
+        });
       }
       var before = keyStats(sandboxUrl, "analytics-key");
       var meter = new CpuMeter(parts("client (analytics-java)", sender.pid()));
@@ -182,7 +201,7 @@ public final class Bench {
       var enqueued = expectLine(out, "ENQUEUED", sender);
       long enqueueMillis = Long.parseLong(enqueued.split(" ")[1]);
       run.enqueueOrIngestEps = events / (enqueueMillis / 1000.0);
-      long done = awaitEvents(sandboxUrl, "analytics-key", warmup + events, sender);
+      long done = awaitEvents(sandboxUrl, "analytics-key", run.warmed + events, sender);
       run.deliveredEps = events / seconds(done - start);
       run.cpu = CpuMeter.between(cpuBefore, meter.snapshot(), events);
       run.peakRss = sender.peakRss();
@@ -206,6 +225,34 @@ public final class Bench {
     parts.put("sandbox", sandboxProc.pid());
     parts.put("harness", ProcessHandle.current().pid());
     return parts;
+  }
+
+  /** Sends one further warm-up round ({@code n} events) and returns once the sandbox holds it. */
+  interface WarmupRound {
+    void send(int round, int n) throws Exception;
+  }
+
+  /**
+   * Further warm-up rounds while the process's JIT compiler threads used more than {@link
+   * #warmupJitShare} of its CPU in the last round (see {@link #warmupRound}).
+   */
+  private void settleJit(Run run, String label, String part, long pid, WarmupRound sendRound)
+      throws Exception {
+    for (int round = 1; run.warmed < warmupMax; round++) {
+      int n = (int) Math.min(warmupRound, warmupMax - run.warmed);
+      var meter = new CpuMeter(Map.of(part, pid));
+      var before = meter.snapshot();
+      sendRound.send(round, n);
+      var usage = CpuMeter.between(before, meter.snapshot(), n);
+      run.warmed += n;
+      double total = usage.msPerThousand().getOrDefault(part, 0.0);
+      run.lastRoundJitShare = total == 0 ? 0 : usage.jvmThreads().getOrDefault("JIT", 0.0) / total;
+      System.out.printf("[%s] warm-up round %d: %,d events, JIT compiler %.0f%% of the CPU%n",
+          label, round, n, 100 * run.lastRoundJitShare);
+      if (run.lastRoundJitShare <= warmupJitShare) {
+        return;
+      }
+    }
   }
 
   private static String expectLine(BufferedReader out, String prefix, Proc proc) throws IOException {
@@ -232,6 +279,11 @@ public final class Bench {
         long warmStart = System.nanoTime();
         relay.ingest(ingestKey, db + "-warm-" + stamp, warmup, batch, senders);
         run.warmEps = warmup / seconds(awaitEvents(sandboxUrl, db + "-key", warmup, relay.proc) - warmStart);
+        run.warmed = warmup;
+        settleJit(run, "relay " + db, "relay", relay.proc.pid(), (round, n) -> {
+          relay.ingest(ingestKey, db + "-warm" + round + "-" + stamp, n, batch, senders);
+          awaitEvents(sandboxUrl, db + "-key", run.warmed + n, relay.proc);
+        });
       }
       var before = keyStats(sandboxUrl, db + "-key");
       long baseline = before.path("events").asLong();
@@ -627,6 +679,8 @@ public final class Bench {
               " (only %,d of %,d within %d s)", r.delivered, events, deliverTimeout.toSeconds()) : ""), "");
       if (warmup > 0) {
         row(out, "Warm-up delivered events/s (cold JVM)", r -> fmt(r.warmEps), "");
+        row(out, "Warm-up events in all; JIT compiler's share of the last warm-up round's CPU",
+            r -> String.format(Locale.ROOT, "%,d; %.0f%%", r.warmed, 100 * r.lastRoundJitShare), "");
       }
       if (baseline != null) {
         row(out, "Delivered, × analytics-java", r -> String.format(Locale.ROOT, "%.2f×",
