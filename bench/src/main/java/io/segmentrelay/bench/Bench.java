@@ -362,6 +362,10 @@ public final class Bench {
       int warmRequests = latencyRate * latencyWarmupSeconds / latencyBatch;
       int seen = proxy.receivedAt.size();
       var warm = pace(relay, ingestKey, db + "-latwarm-" + stamp, warmRequests);
+      if (warm.failures() > 0) {
+        problems.add("latency warm-up " + db + ": " + warm.failures() + " ingest requests failed: "
+            + warm.failure());
+      }
       int expected = seen + (warmRequests - warm.failures()) * latencyBatch;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (proxy.receivedAt.size() < expected && System.nanoTime() < deadline) {
