@@ -45,8 +45,8 @@ public final class Bench {
    * up to {@code warmupMax} warm-up events in all: on a slow machine the compiler is still busy
    * after the fixed warm-up, and the measured run would time it.
    */
-  final int warmupRound = Integer.getInteger("bench.warmupRound", 50_000);
-  final int warmupMax = Integer.getInteger("bench.warmupMax", 1_000_000);
+  final int warmupRound = Integer.getInteger("bench.warmupRound", Math.max(1, warmup / 4));
+  final int warmupMax = Integer.getInteger("bench.warmupMax", warmup * 5);
   final double warmupJitShare = Double.parseDouble(System.getProperty("bench.warmupJitShare", "0.10"));
   final int backlog = Integer.getInteger("bench.backlog", 1_000_000);
   final int batch = Integer.getInteger("bench.batch", 100);
