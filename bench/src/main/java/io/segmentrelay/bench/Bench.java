@@ -366,11 +366,7 @@ public final class Bench {
         problems.add("latency warm-up " + db + ": " + warm.failures() + " ingest requests failed: "
             + warm.failure());
       }
-      int expected = seen + (warmRequests - warm.failures()) * latencyBatch;
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (proxy.receivedAt.size() < expected && System.nanoTime() < deadline) {
-        Http.sleep(100);
-      }
+      awaitProxy(proxy, seen + (warmRequests - warm.failures()) * latencyBatch);
     }
     var statsBefore = keyStats(sandboxUrl, key);
     System.out.printf("[relay %s] latency: %,d events/s for %d s, %d events per request%n",
@@ -397,11 +393,7 @@ public final class Bench {
     if (paced.failures() > 0) {
       problems.add("latency run " + db + ": " + paced.failures() + " ingest requests failed: " + paced.failure());
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (proxy.receivedAt.size() - seen < total - paced.failures() * latencyBatch
-        && System.nanoTime() < deadline) {
-      Http.sleep(100);
-    }
+    awaitProxy(proxy, seen + total - paced.failures() * latencyBatch);
     var latencies = new ArrayList<Double>(total);
     int missing = 0;
     for (int k = 0; k < requests; k++) {
@@ -436,6 +428,14 @@ public final class Bench {
         (stats.path("requests").asDouble() - statsBefore.path("requests").asDouble())
             / Math.max(1, stats.path("events").asLong() - statsBefore.path("events").asLong()),
         histogram);
+  }
+
+  /** Waits, for at most 120 s, until the pass-through has seen {@code events} events in all. */
+  private static void awaitProxy(TimingProxy proxy, int events) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (proxy.receivedAt.size() < events && System.nanoTime() < deadline) {
+      Http.sleep(100);
+    }
   }
 
   /** What {@link #pace} sent: each request's 202 time (0 where it failed) and the rate achieved. */
