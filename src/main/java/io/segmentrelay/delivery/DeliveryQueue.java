@@ -1,6 +1,7 @@
 package io.segmentrelay.delivery;
 
 import io.segmentrelay.system.Ids;
+import io.segmentrelay.system.RowInserts;
 import io.segmentrelay.system.SetParameter;
 import io.segmentrelay.system.Sql;
 import java.sql.Types;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.SqlParameterValue;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,14 +30,14 @@ class DeliveryQueue {
   private static final int MAX_RESPONSE_BODY = 1024;
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate template;
+  private final RowInserts rowInserts;
   private final TransactionTemplate tx;
   private final boolean postgres;
   private final SetParameter set;
 
-  DeliveryQueue(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx, SetParameter set) {
+  DeliveryQueue(JdbcClient jdbc, RowInserts rowInserts, TransactionTemplate tx, SetParameter set) {
     this.jdbc = jdbc;
-    this.template = template;
+    this.rowInserts = rowInserts;
     this.tx = tx;
     this.set = set;
     this.postgres = set.postgres();
@@ -318,21 +318,14 @@ class DeliveryQueue {
     if (rows.isEmpty()) {
       return;
     }
-    template.batchUpdate(
-        "INSERT INTO delivery_attempts (delivery_id, attempt_no, attempted_at, duration_ms,"
-            + " http_status, error, response_body, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    rowInserts.insert("delivery_attempts", "delivery_id, attempt_no, attempted_at, duration_ms,"
+            + " http_status, error, response_body, next_attempt_at",
         rows,
-        500,
-        (ps, row) -> {
-          var a = (Delivery.Attempt) row[1];
-          ps.setString(1, (String) row[0]);
-          ps.setInt(2, a.number());
-          ps.setObject(3, Sql.ts(a.at()));
-          ps.setLong(4, a.durationMs());
-          ps.setObject(5, a.httpStatus());
-          ps.setString(6, truncate(a.error(), 1000));
-          ps.setString(7, truncate(a.responseBody(), MAX_RESPONSE_BODY));
-          ps.setObject(8, Sql.ts(a.nextAttemptAt()));
+        (row, r) -> {
+          var a = (Delivery.Attempt) r[1];
+          row.string((String) r[0]).integer(a.number()).timestamp(a.at()).bigint(a.durationMs())
+              .integer(a.httpStatus()).string(truncate(a.error(), 1000))
+              .string(truncate(a.responseBody(), MAX_RESPONSE_BODY)).timestamp(a.nextAttemptAt());
         });
   }
 

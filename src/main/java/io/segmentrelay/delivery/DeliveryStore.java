@@ -2,6 +2,7 @@ package io.segmentrelay.delivery;
 
 import io.segmentrelay.delivery.Delivery.Status;
 import io.segmentrelay.system.Ids;
+import io.segmentrelay.system.RowInserts;
 import io.segmentrelay.system.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,12 +35,12 @@ public class DeliveryStore {
   static final String FROM = " FROM deliveries d JOIN delivery_groups g ON g.id = d.group_id";
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate template;
+  private final RowInserts rows;
   private final TransactionTemplate tx;
 
-  DeliveryStore(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx) {
+  DeliveryStore(JdbcClient jdbc, RowInserts rows, TransactionTemplate tx) {
     this.jdbc = jdbc;
-    this.template = template;
+    this.rows = rows;
     this.tx = tx;
   }
 
@@ -55,43 +55,22 @@ public class DeliveryStore {
     }
     var groups = new LinkedHashMap<String, List<Delivery.New>>();
     deliveries.forEach(d -> groups.computeIfAbsent(d.groupId(), id -> new ArrayList<>()).add(d));
-    template.batchUpdate(
-        "INSERT INTO delivery_groups (id, integration_id, size, status, next_attempt_at,"
-            + " created_at, updated_at, lease_owner, lease_expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    rows.insert("delivery_groups", "id, integration_id, size, status, next_attempt_at,"
+            + " created_at, updated_at, lease_owner, lease_expires_at",
         List.copyOf(groups.values()),
-        500,
-        (ps, members) -> {
+        (row, members) -> {
           var d = members.getFirst();
-          var now = Sql.ts(d.createdAt());
-          ps.setString(1, d.groupId());
-          ps.setString(2, d.integrationId());
-          ps.setInt(3, members.size());
-          ps.setString(4, d.status().wire());
-          ps.setObject(5, now);
-          ps.setObject(6, now);
-          ps.setObject(7, now);
-          ps.setString(8, d.leaseOwner());
-          ps.setObject(9, Sql.ts(d.leaseUntil()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+          row.string(d.groupId()).string(d.integrationId()).integer(members.size())
+              .string(d.status().wire()).timestamp(d.createdAt()).timestamp(d.createdAt())
+              .timestamp(d.createdAt()).string(d.leaseOwner()).timestamp(d.leaseUntil());
         });
-    template.batchUpdate(
-        "INSERT INTO deliveries (id, group_id, integration_id, organization_id, event_id,"
-            + " event_type, message_id, payload_bytes, payload, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    rows.insert("deliveries", "id, group_id, integration_id, organization_id, event_id,"
+            + " event_type, message_id, payload_bytes, payload, created_at",
         deliveries,
-        500,
-        (ps, d) -> {
-          ps.setString(1, d.id());
-          ps.setString(2, d.groupId());
-          ps.setString(3, d.integrationId());
-          ps.setString(4, d.organizationId());
-          ps.setString(5, d.eventId());
-          ps.setString(6, d.eventType());
-          ps.setString(7, d.messageId());
-          ps.setInt(8, d.payload().length());
-          ps.setString(9, d.payload());
-          ps.setObject(10, Sql.ts(d.createdAt()));
-        });
+        (row, d) -> row.string(d.id()).string(d.groupId()).string(d.integrationId())
+            .string(d.organizationId()).string(d.eventId()).string(d.eventType())
+            .string(d.messageId()).integer(d.payload().length()).string(d.payload())
+            .timestamp(d.createdAt()));
   }
 
   public long countHeld(String integrationId) {

@@ -1,5 +1,6 @@
 package io.segmentrelay.identity;
 
+import io.segmentrelay.system.RowInserts;
 import io.segmentrelay.system.SetParameter;
 import io.segmentrelay.system.Sql;
 import java.time.Instant;
@@ -21,12 +22,15 @@ class IdentityStore {
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
+  private final RowInserts rows;
   private final SetParameter set;
   private final IdentityCache cache;
 
-  IdentityStore(JdbcClient jdbc, JdbcTemplate template, SetParameter set, IdentityCache cache) {
+  IdentityStore(JdbcClient jdbc, JdbcTemplate template, RowInserts rows, SetParameter set,
+      IdentityCache cache) {
     this.jdbc = jdbc;
     this.template = template;
+    this.rows = rows;
     this.set = set;
     this.cache = cache;
   }
@@ -62,15 +66,10 @@ class IdentityStore {
           ps.setString(1, organizationId);
           ps.setString(2, link.getKey());
         });
-    template.batchUpdate(
-        "INSERT INTO identity_links (organization_id, anonymous_id, user_id, linked_at)"
-            + " VALUES (?, ?, ?, ?)",
-        anonymousToUser, 500, (ps, link) -> {
-          ps.setString(1, organizationId);
-          ps.setString(2, link.getKey());
-          ps.setString(3, link.getValue());
-          ps.setObject(4, Sql.ts(now));
-        });
+    rows.insert("identity_links", "organization_id, anonymous_id, user_id, linked_at",
+        anonymousToUser,
+        (row, link) -> row.string(organizationId).string(link.getKey()).string(link.getValue())
+            .timestamp(now));
     var links = new HashMap<String, String>();
     anonymousToUser.forEach(link -> links.put(link.getKey(), link.getValue()));
     cache.written(organizationId, links, Map.of());
@@ -125,14 +124,8 @@ class IdentityStore {
           ps.setString(3, organizationId);
           ps.setString(4, e.getKey());
         });
-    template.batchUpdate(
-        "INSERT INTO profiles (organization_id, profile_key, traits, updated_at) VALUES (?, ?, ?, ?)",
-        inserts, 500, (ps, e) -> {
-          ps.setString(1, organizationId);
-          ps.setString(2, e.getKey());
-          ps.setString(3, e.getValue());
-          ps.setObject(4, Sql.ts(now));
-        });
+    rows.insert("profiles", "organization_id, profile_key, traits, updated_at", inserts,
+        (row, e) -> row.string(organizationId).string(e.getKey()).string(e.getValue()).timestamp(now));
     cache.written(organizationId, Map.of(), changed);
   }
 

@@ -11,8 +11,8 @@ import io.segmentrelay.integration.Integration;
 import io.segmentrelay.integration.IntegrationStore;
 import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.RelayProperties;
+import io.segmentrelay.system.RowInserts;
 import io.segmentrelay.system.SetParameter;
-import io.segmentrelay.system.Sql;
 import io.segmentrelay.track.SurveyEvent;
 import io.segmentrelay.track.TrackCall;
 import java.time.Clock;
@@ -27,7 +27,6 @@ import java.util.function.Supplier;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -44,7 +43,7 @@ class IngestService {
   private static final int ATTEMPTS = 3;
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate template;
+  private final RowInserts rows;
   private final TransactionTemplate tx;
   private final IdentityService identity;
   private final IntegrationStore integrations;
@@ -58,7 +57,7 @@ class IngestService {
 
   IngestService(
       JdbcClient jdbc,
-      JdbcTemplate template,
+      RowInserts rows,
       TransactionTemplate tx,
       IdentityService identity,
       IntegrationStore integrations,
@@ -70,7 +69,7 @@ class IngestService {
       SetParameter set,
       Dispatcher dispatcher) {
     this.jdbc = jdbc;
-    this.template = template;
+    this.rows = rows;
     this.tx = tx;
     this.identity = identity;
     this.integrations = integrations;
@@ -176,17 +175,9 @@ class IngestService {
   }
 
   private void insertEvents(String appId, List<SurveyEvent> events, Instant now) {
-    template.batchUpdate(
-        "INSERT INTO events (app_id, event_id, type, occurred_at, accepted_at) VALUES (?, ?, ?, ?, ?)",
-        events,
-        500,
-        (ps, e) -> {
-          ps.setString(1, appId);
-          ps.setString(2, e.id());
-          ps.setString(3, e.type().key());
-          ps.setObject(4, Sql.ts(e.timestamp()));
-          ps.setObject(5, Sql.ts(now));
-        });
+    rows.insert("events", "app_id, event_id, type, occurred_at, accepted_at", events,
+        (row, e) -> row.string(appId).string(e.id()).string(e.type().key())
+            .timestamp(e.timestamp()).timestamp(now));
   }
 
   private static Delivery.New delivery(
