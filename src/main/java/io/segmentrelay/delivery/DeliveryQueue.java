@@ -309,22 +309,20 @@ class DeliveryQueue {
     return new SqlParameterValue(Types.VARCHAR, text);
   }
 
+  /** An attempt to log, with the delivery it belongs to. */
+  private record AttemptRow(String deliveryId, Delivery.Attempt attempt) {}
 
   private void insertAttempts(List<Outcome> outcomes) {
-    var rows =
-        outcomes.stream()
-            .flatMap(o -> attemptRows(o).stream().map(a -> new Object[] {o.member().id(), a}))
-            .toList();
-    if (rows.isEmpty()) {
-      return;
-    }
+    var attempts = outcomes.stream()
+        .flatMap(o -> attemptRows(o).stream().map(a -> new AttemptRow(o.member().id(), a)))
+        .toList();
     rowInserts.insert("delivery_attempts", "delivery_id, attempt_no, attempted_at, duration_ms,"
             + " http_status, error, response_body, next_attempt_at",
-        rows,
-        (row, r) -> {
-          var a = (Delivery.Attempt) r[1];
-          row.string((String) r[0]).integer(a.number()).timestamp(a.at()).bigint(a.durationMs())
-              .integer(a.httpStatus()).string(truncate(a.error(), 1000))
+        attempts,
+        (row, logged) -> {
+          var a = logged.attempt();
+          row.string(logged.deliveryId()).integer(a.number()).timestamp(a.at())
+              .bigint(a.durationMs()).integer(a.httpStatus()).string(truncate(a.error(), 1000))
               .string(truncate(a.responseBody(), MAX_RESPONSE_BODY)).timestamp(a.nextAttemptAt());
         });
   }

@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
  * of every map it touches); one statement for many rows does that once. The rows go in chunks of
  * a power of two, largest first ({@value #MAX_ROWS}, then 32, 16 … 1; 100 rows are 64 + 32 + 4),
  * so a table has a few statement texts, each parsed once per connection and then taken from the
- * database's statement cache. PostgreSQL's driver does the same with a batch
- * ({@code reWriteBatchedInserts}); this way both databases run the same statements.
+ * database's statement cache. PostgreSQL gets the same statements, which its driver would
+ * otherwise have to be told to make of a batch ({@code reWriteBatchedInserts}); without that it
+ * executes a batch as one statement per row.
  */
 @Component
 public class RowInserts {
