@@ -29,6 +29,10 @@ class DeliveryQueue {
   /** Characters of Segment's answer kept per attempt (the column holds 1,100). */
   private static final int MAX_RESPONSE_BODY = 1024;
 
+  private static final RowInserts.Into ATTEMPTS = new RowInserts.Into("delivery_attempts",
+      "delivery_id, attempt_no, attempted_at, duration_ms, http_status, error, response_body,"
+          + " next_attempt_at");
+
   private final JdbcClient jdbc;
   private final RowInserts rowInserts;
   private final TransactionTemplate tx;
@@ -316,9 +320,7 @@ class DeliveryQueue {
     var attempts = outcomes.stream()
         .flatMap(o -> attemptRows(o).stream().map(a -> new AttemptRow(o.member().id(), a)))
         .toList();
-    rowInserts.insert("delivery_attempts", "delivery_id, attempt_no, attempted_at, duration_ms,"
-            + " http_status, error, response_body, next_attempt_at",
-        attempts,
+    rowInserts.insert(ATTEMPTS, attempts,
         (row, logged) -> {
           var a = logged.attempt();
           row.string(logged.deliveryId()).integer(a.number()).timestamp(a.at())

@@ -34,6 +34,13 @@ public class DeliveryStore {
   /** Deliveries with their group's state. */
   static final String FROM = " FROM deliveries d JOIN delivery_groups g ON g.id = d.group_id";
 
+  private static final RowInserts.Into GROUPS = new RowInserts.Into("delivery_groups",
+      "id, integration_id, size, status, next_attempt_at, created_at, updated_at, lease_owner,"
+          + " lease_expires_at");
+  private static final RowInserts.Into DELIVERIES = new RowInserts.Into("deliveries",
+      "id, group_id, integration_id, organization_id, event_id, event_type, message_id,"
+          + " payload_bytes, payload, created_at");
+
   private final JdbcClient jdbc;
   private final RowInserts rows;
   private final TransactionTemplate tx;
@@ -55,18 +62,14 @@ public class DeliveryStore {
     }
     var groups = new LinkedHashMap<String, List<Delivery.New>>();
     deliveries.forEach(d -> groups.computeIfAbsent(d.groupId(), id -> new ArrayList<>()).add(d));
-    rows.insert("delivery_groups", "id, integration_id, size, status, next_attempt_at,"
-            + " created_at, updated_at, lease_owner, lease_expires_at",
-        List.copyOf(groups.values()),
+    rows.insert(GROUPS, List.copyOf(groups.values()),
         (row, members) -> {
           var d = members.getFirst();
           row.string(d.groupId()).string(d.integrationId()).integer(members.size())
               .string(d.status().wire()).timestamp(d.createdAt()).timestamp(d.createdAt())
               .timestamp(d.createdAt()).string(d.leaseOwner()).timestamp(d.leaseUntil());
         });
-    rows.insert("deliveries", "id, group_id, integration_id, organization_id, event_id,"
-            + " event_type, message_id, payload_bytes, payload, created_at",
-        deliveries,
+    rows.insert(DELIVERIES, deliveries,
         (row, d) -> row.string(d.id()).string(d.groupId()).string(d.integrationId())
             .string(d.organizationId()).string(d.eventId()).string(d.eventType())
             .string(d.messageId()).integer(d.payload().length()).string(d.payload())

@@ -20,6 +20,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class IdentityStore {
 
+  private static final RowInserts.Into LINKS = new RowInserts.Into("identity_links",
+      "organization_id, anonymous_id, user_id, linked_at");
+  private static final RowInserts.Into PROFILES = new RowInserts.Into("profiles",
+      "organization_id, profile_key, traits, updated_at");
+
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final RowInserts rows;
@@ -66,8 +71,7 @@ class IdentityStore {
           ps.setString(1, organizationId);
           ps.setString(2, link.getKey());
         });
-    rows.insert("identity_links", "organization_id, anonymous_id, user_id, linked_at",
-        anonymousToUser,
+    rows.insert(LINKS, anonymousToUser,
         (row, link) -> row.string(organizationId).string(link.getKey()).string(link.getValue())
             .timestamp(now));
     var links = new HashMap<String, String>();
@@ -124,7 +128,7 @@ class IdentityStore {
           ps.setString(3, organizationId);
           ps.setString(4, e.getKey());
         });
-    rows.insert("profiles", "organization_id, profile_key, traits, updated_at", inserts,
+    rows.insert(PROFILES, inserts,
         (row, e) -> row.string(organizationId).string(e.getKey()).string(e.getValue()).timestamp(now));
     cache.written(organizationId, Map.of(), changed);
   }

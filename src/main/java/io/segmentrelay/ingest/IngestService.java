@@ -42,6 +42,9 @@ class IngestService {
 
   private static final int ATTEMPTS = 3;
 
+  private static final RowInserts.Into EVENTS =
+      new RowInserts.Into("events", "app_id, event_id, type, occurred_at, accepted_at");
+
   private final JdbcClient jdbc;
   private final RowInserts rows;
   private final TransactionTemplate tx;
@@ -175,7 +178,7 @@ class IngestService {
   }
 
   private void insertEvents(String appId, List<SurveyEvent> events, Instant now) {
-    rows.insert("events", "app_id, event_id, type, occurred_at, accepted_at", events,
+    rows.insert(EVENTS, events,
         (row, e) -> row.string(appId).string(e.id()).string(e.type().key())
             .timestamp(e.timestamp()).timestamp(now));
   }

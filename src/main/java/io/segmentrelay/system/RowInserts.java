@@ -38,15 +38,32 @@ public class RowInserts {
   }
 
   /**
-   * Inserts {@code rows} into {@code table}; {@code columns} names the columns, comma-separated,
-   * in the order {@code binder} binds them.
+   * A table and the columns rows go into, comma-separated, in the order a {@link Binder} binds
+   * them; with its statement texts, one per chunk size, made once.
    */
-  public <T> void insert(String table, String columns, List<T> rows, Binder<T> binder) {
-    int width = columns.split(",").length;
+  public static final class Into {
+    /** Index: the chunk size's power of two. */
+    private final String[] statements;
+
+    public Into(String table, String columns) {
+      int width = columns.split(",").length;
+      statements = new String[Integer.numberOfTrailingZeros(MAX_ROWS) + 1];
+      for (int i = 0; i < statements.length; i++) {
+        statements[i] = sql(table, columns, width, 1 << i);
+      }
+    }
+
+    String statement(int rows) {
+      return statements[Integer.numberOfTrailingZeros(rows)];
+    }
+  }
+
+  /** Inserts {@code rows} into {@code into}'s table. */
+  public <T> void insert(Into into, List<T> rows, Binder<T> binder) {
     int from = 0;
     for (int count : chunks(rows.size())) {
       var chunk = rows.subList(from, from + count);
-      template.update(sql(table, columns, width, count), ps -> {
+      template.update(into.statement(count), ps -> {
         var params = new Params(ps);
         for (var row : chunk) {
           binder.bind(params, row);

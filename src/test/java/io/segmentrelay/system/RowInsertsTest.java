@@ -44,7 +44,7 @@ class RowInsertsTest {
         .mapToObj(i -> new Item("it'em " + i, i, i % 3 == 0 ? null : Instant.ofEpochMilli(i * 1000L)))
         .toList();
 
-    rows.insert("items", "name, size, at", items,
+    rows.insert(new RowInserts.Into("items", "name, size, at"), items,
         (row, item) -> row.string(item.name()).integer(item.size()).timestamp(item.at()));
 
     var stored = new ArrayList<Item>();
