@@ -17,12 +17,12 @@ import okhttp3.OkHttpClient;
  * its own JVM so that its memory is measured on its own.
  *
  * <p>Protocol on stdin/stdout with the harness: prints {@code READY} once the client is built;
- * on a {@code WARM} line enqueues the warm-up events, flushes and prints {@code WARMED} (on a
- * {@code WARM <round> <n>} line, the same for a further round of n events); on a
+ * on a {@code WARM <round> <n>} line enqueues n warm-up events, flushes and prints {@code
+ * WARMED}; on a
  * {@code GO} line enqueues every measured event, flushes, prints {@code ENQUEUED <millis>}, then
  * stays alive (the harness reads its VmHWM) until stdin closes.
  *
- * <p>Arguments: {@code <endpoint> <writeKey> <events> <runId> <warmupEvents>}.
+ * <p>Arguments: {@code <endpoint> <writeKey> <events> <runId>}.
  */
 public final class AnalyticsSender {
 
@@ -33,7 +33,6 @@ public final class AnalyticsSender {
     String writeKey = args[1];
     int events = Integer.parseInt(args[2]);
     String runId = args[3];
-    int warmup = Integer.parseInt(args[4]);
 
     // analytics-java 3.5.4 posts to "<endpoint>/v1/import/" (trailing slash), which the sandbox
     // does not route (real Segment does). The client is the library's default one (15 s
@@ -61,10 +60,9 @@ public final class AnalyticsSender {
     System.out.flush();
     String line = in.readLine();
     while (line != null && line.startsWith("WARM")) {
-      // "WARM": the warm-up; "WARM <round> <n>": a further round of n events.
       var words = line.split(" ");
-      String warmId = words.length == 3 ? "warm" + words[1] + "-" + runId : "warm-" + runId;
-      int n = words.length == 3 ? Integer.parseInt(words[2]) : warmup;
+      String warmId = "warm" + words[1] + "-" + runId;
+      int n = Integer.parseInt(words[2]);
       Date warmTimestamp = new Date();
       for (int i = 0; i < n; i++) {
         analytics.enqueue(track(warmId, i, warmTimestamp));

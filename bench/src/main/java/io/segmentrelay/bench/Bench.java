@@ -171,7 +171,7 @@ public final class Bench {
     System.out.printf("[analytics-java] sending %,d events%n", events);
     var sender = Proc.java("analytics-java", List.of("-cp", System.getProperty("java.class.path")),
         List.of(AnalyticsSender.class.getName(), sandboxUrl, "analytics-key",
-            Integer.toString(events), "aj-" + stamp, Integer.toString(warmup)),
+            Integer.toString(events), "aj-" + stamp),
         Map.of(), logs.resolve("analytics-java.log"), true);
     try (sender) {
       var out = new BufferedReader(new InputStreamReader(sender.process.getInputStream(), StandardCharsets.UTF_8));
@@ -179,13 +179,7 @@ public final class Bench {
       expectLine(out, "READY", sender);
       run.startRss = sender.rss();
       if (warmup > 0) {
-        long warmStart = System.nanoTime();
-        in.write("WARM\n");
-        in.flush();
-        expectLine(out, "WARMED", sender);
-        run.warmEps = warmup / seconds(awaitEvents(sandboxUrl, "analytics-key", warmup, sender) - warmStart);
-        run.warmed = warmup;
-        settleJit(run, "analytics-java", "client (analytics-java)", sender.pid(), (round, n) -> {
+        warmUp(run, "analytics-java", "client (analytics-java)", sender.pid(), (round, n) -> {
           in.write("WARM " + round + " " + n + "\n");
           in.flush();
           expectLine(out, "WARMED", sender);
@@ -227,17 +221,25 @@ public final class Bench {
     return parts;
   }
 
-  /** Sends one further warm-up round ({@code n} events) and returns once the sandbox holds it. */
+  /**
+   * Sends one warm-up round ({@code n} events; round 0 is the warm-up itself) and returns once the
+   * sandbox holds it.
+   */
   interface WarmupRound {
     void send(int round, int n) throws Exception;
   }
 
   /**
-   * Further warm-up rounds while the process's JIT compiler threads used more than {@link
-   * #warmupJitShare} of its CPU in the last round (see {@link #warmupRound}).
+   * The warm-up ({@link #warmup} events, from a cold JVM, timed), then further rounds while the
+   * process's JIT compiler threads used more than {@link #warmupJitShare} of its CPU in the last
+   * round (see {@link #warmupRound}).
    */
-  private void settleJit(Run run, String label, String part, long pid, WarmupRound sendRound)
+  private void warmUp(Run run, String label, String part, long pid, WarmupRound sendRound)
       throws Exception {
+    long warmStart = System.nanoTime();
+    sendRound.send(0, warmup);
+    run.warmEps = warmup / seconds(System.nanoTime() - warmStart);
+    run.warmed = warmup;
     for (int round = 1; run.warmed < warmupMax; round++) {
       int n = (int) Math.min(warmupRound, warmupMax - run.warmed);
       var meter = new CpuMeter(Map.of(part, pid));
@@ -276,11 +278,7 @@ public final class Bench {
       var ingestKey = relay.tenant("bench " + db, db + "-key", sandboxUrl);
       if (warmup > 0) {
         System.out.printf("[relay %s] warm-up: %,d events%n", db, warmup);
-        long warmStart = System.nanoTime();
-        relay.ingest(ingestKey, db + "-warm-" + stamp, warmup, batch, senders);
-        run.warmEps = warmup / seconds(awaitEvents(sandboxUrl, db + "-key", warmup, relay.proc) - warmStart);
-        run.warmed = warmup;
-        settleJit(run, "relay " + db, "relay", relay.proc.pid(), (round, n) -> {
+        warmUp(run, "relay " + db, "relay", relay.proc.pid(), (round, n) -> {
           relay.ingest(ingestKey, db + "-warm" + round + "-" + stamp, n, batch, senders);
           awaitEvents(sandboxUrl, db + "-key", run.warmed + n, relay.proc);
         });
