@@ -7,6 +7,7 @@ import java.util.List;
  * One track call on its way to one integration, and what happened to it.
  *
  * @param payload the frozen track JSON, without {@code sentAt}
+ * @param note what the relay changed in the call to make it sendable (e.g. trimmed traits)
  */
 public record Delivery(
     long seq,
@@ -20,11 +21,12 @@ public record Delivery(
     int attemptCount,
     Instant nextAttemptAt,
     String failureReason,
+    String note,
     Instant createdAt,
     Instant deliveredAt,
     List<Attempt> attempts) {
 
-  /** Where a delivery is in its life (M). */
+  /** Where a delivery is in its life. */
   public enum Status {
     PENDING,
     HELD,
@@ -42,7 +44,7 @@ public record Delivery(
     }
   }
 
-  /** One attempt (L6). {@code httpStatus} is null when no response came back. */
+  /** One attempt. {@code httpStatus} is null when no response came back. */
   public record Attempt(
       int number,
       Instant at,
@@ -59,6 +61,7 @@ public record Delivery(
    *     integration; the status, lease and lease owner are the group's
    * @param leaseOwner for a delivery inserted in flight: the lease it is inserted under; else null
    * @param leaseUntil when that lease expires; null without one
+   * @param note what the relay changed in the call to make it sendable; null if nothing
    */
   public record New(
       String id,
@@ -72,5 +75,6 @@ public record Delivery(
       String payload,
       Instant createdAt,
       String leaseOwner,
-      Instant leaseUntil) {}
+      Instant leaseUntil,
+      String note) {}
 }

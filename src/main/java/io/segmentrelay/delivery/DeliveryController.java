@@ -37,13 +37,14 @@ class DeliveryController {
       List<Delivery.Attempt> attempts,
       Instant nextAttemptAt,
       String failureReason,
+      String note,
       Instant createdAt,
       Instant deliveredAt) {
 
     static View of(Delivery d) {
       return new View(
           d.id(), d.eventId(), d.messageId(), d.status().wire(), d.payload(), d.attempts(),
-          d.nextAttemptAt(), d.failureReason(), d.createdAt(), d.deliveredAt());
+          d.nextAttemptAt(), d.failureReason(), d.note(), d.createdAt(), d.deliveredAt());
     }
   }
 

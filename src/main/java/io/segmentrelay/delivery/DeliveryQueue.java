@@ -7,11 +7,13 @@ import io.segmentrelay.system.Sql;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -330,12 +332,38 @@ class DeliveryQueue {
   }
 
   /**
-   * Expired leases (their node died or stalled) go back to pending, due now.
+   * Extends the leases of the work this node still holds, so that only a node that stopped
+   * renewing (it died, or lost the database) has its work taken over.
    *
-   * @return how many deliveries
+   * @return how many groups were renewed
    */
-  int reclaimExpiredLeases(Instant now) {
-    return backToPending("lease_expires_at <= ?", Sql.ts(now), true, now);
+  int renewLeases(Collection<String> owners, Instant until) {
+    if (owners.isEmpty()) {
+      return 0;
+    }
+    return jdbc.sql("UPDATE delivery_groups SET lease_expires_at = ? WHERE status = 'in_flight'"
+            + " AND " + set.in("lease_owner", owners))
+        .params(set.values(List.of(Sql.ts(until)), owners, String.class))
+        .update();
+  }
+
+  /**
+   * Expired leases (their node died or lost the database) go back to pending, due now.
+   *
+   * @return how many deliveries, by the node that held them
+   */
+  Map<String, Integer> reclaimExpiredLeases(Instant now) {
+    return backToPending("lease_expires_at <= ?", List.of(Sql.ts(now)), true, now);
+  }
+
+  /**
+   * At the start of the only process that can open the database: everything in flight was left by
+   * an earlier run, which can no longer renew it, so it is due now.
+   *
+   * @return how many deliveries, by the node that held them
+   */
+  Map<String, Integer> takeOverAll(Instant now) {
+    return backToPending("lease_owner IS NOT NULL", List.of(), true, now);
   }
 
   /**
@@ -344,31 +372,60 @@ class DeliveryQueue {
    * @return how many deliveries
    */
   int releaseLeases(String ownerPrefix, Instant now) {
-    return backToPending("lease_owner LIKE ?", ownerPrefix + "%", false, now);
+    return total(backToPending("lease_owner LIKE ?", List.of(ownerPrefix + "%"), false, now));
   }
 
   /**
-   * Groups in flight that match {@code condition} (one parameter) go back to pending, due now or
-   * at the time they had; returns how many deliveries they hold.
+   * Claims whose outcome could not be written (the database was lost meanwhile) go back to
+   * pending at the time they had, rather than waiting for their lease to expire.
+   *
+   * @return how many deliveries
    */
-  private int backToPending(String condition, Object value, boolean dueNow, Instant now) {
+  int release(Collection<String> owners, Instant now) {
+    if (owners.isEmpty()) {
+      return 0;
+    }
+    return total(backToPending(set.in("lease_owner", owners),
+        set.values(List.of(), owners, String.class), false, now));
+  }
+
+  private static int total(Map<String, Integer> byNode) {
+    return byNode.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** The node part of a lease owner ({@code node:claim}). */
+  static String nodeOf(String owner) {
+    int colon = owner.lastIndexOf(':');
+    return colon < 0 ? owner : owner.substring(0, colon);
+  }
+
+  /**
+   * Groups in flight that match {@code condition} go back to pending, due now or at the time they
+   * had; returns how many deliveries they hold, by the node that held them.
+   */
+  private Map<String, Integer> backToPending(
+      String condition, List<Object> values, boolean dueNow, Instant now) {
     var where = " WHERE status = 'in_flight' AND " + condition;
     return tx.execute(status -> {
-      int deliveries = jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM delivery_groups" + where)
-          .param(value).query(Integer.class).single();
-      if (deliveries > 0) {
+      var byNode = new TreeMap<String, Integer>();
+      jdbc.sql("SELECT lease_owner, size FROM delivery_groups" + where)
+          .params(values)
+          .query(rs -> {
+            byNode.merge(nodeOf(String.valueOf(rs.getString(1))), rs.getInt(2), Integer::sum);
+          });
+      if (!byNode.isEmpty()) {
         var params = new ArrayList<Object>(List.of(Sql.ts(now)));
         if (dueNow) {
           params.add(Sql.ts(now));
         }
-        params.add(value);
+        params.addAll(values);
         jdbc.sql("UPDATE delivery_groups SET status = 'pending', lease_owner = NULL,"
                 + " lease_expires_at = NULL, updated_at = ?"
                 + (dueNow ? ", next_attempt_at = ?" : "") + where)
             .params(params)
             .update();
       }
-      return deliveries;
+      return byNode;
     });
   }
 

@@ -28,6 +28,7 @@ public class DeliveryStore {
 
   static final String COLUMNS =
       "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, g.status, d.payload,"
+          + " d.note,"
           + " g.attempt_count, g.next_attempt_at, g.failure_reason, d.created_at, g.delivered_at,"
           + " g.success_at, g.success_duration_ms, g.success_http_status, g.success_response";
 
@@ -39,7 +40,7 @@ public class DeliveryStore {
           + " lease_expires_at");
   private static final RowInserts.Into DELIVERIES = new RowInserts.Into("deliveries",
       "id, group_id, integration_id, organization_id, event_id, event_type, message_id,"
-          + " payload_bytes, payload, created_at");
+          + " payload_bytes, payload, created_at, note");
 
   private final JdbcClient jdbc;
   private final RowInserts rows;
@@ -73,7 +74,7 @@ public class DeliveryStore {
         (row, d) -> row.string(d.id()).string(d.groupId()).string(d.integrationId())
             .string(d.organizationId()).string(d.eventId()).string(d.eventType())
             .string(d.messageId()).integer(d.payload().length()).string(d.payload())
-            .timestamp(d.createdAt()));
+            .timestamp(d.createdAt()).string(d.note()));
   }
 
   public long countHeld(String integrationId) {
@@ -276,7 +277,8 @@ public class DeliveryStore {
     attempts.addAll(d.attempts());
     return new Delivery(
         d.seq(), d.id(), d.integrationId(), d.eventId(), d.eventType(), d.messageId(), d.status(),
-        d.payload(), d.attemptCount(), d.nextAttemptAt(), d.failureReason(), d.createdAt(),
+        d.payload(), d.attemptCount(), d.nextAttemptAt(), d.failureReason(), d.note(),
+        d.createdAt(),
         d.deliveredAt(), List.copyOf(attempts));
   }
 
@@ -304,6 +306,7 @@ public class DeliveryStore {
         rs.getInt("attempt_count"),
         Sql.instant(rs, "next_attempt_at"),
         rs.getString("failure_reason"),
+        rs.getString("note"),
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "delivered_at"),
         successfulAttempt(rs));

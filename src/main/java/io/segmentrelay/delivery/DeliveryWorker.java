@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends one claim of deliveries to its integration: preflight, batches within Segment's limits,
- * bisection of a batch Segment rejected as a whole, and the outcome of each delivery (L1–L4, L6).
+ * bisection of a batch Segment rejected as a whole, and the outcome of each delivery.
  */
 @Component
 class DeliveryWorker {
@@ -92,29 +92,81 @@ class DeliveryWorker {
     var writeKey = sending.writeKey();
     var sentAt = TrackCall.iso(clock.instant());
     int sentAtBytes = sentAtSuffix(sentAt).length - 1; // in place of the payload's closing brace
-    var refused = new LinkedHashMap<Item, String>();
+    var progress = new Progress();
     var sendable = new ArrayList<Item>();
     for (var group : claimed) {
+      progress.open(group);
       for (var m : group.members()) {
         var payload = m.payload().getBytes(StandardCharsets.UTF_8);
         int bytes = payload.length + sentAtBytes;
         var item = new Item(group, m, payload, bytes);
-        Preflight.problem(bytes, m.payload(), json)
-            .ifPresentOrElse(problem -> refused.put(item, problem), () -> sendable.add(item));
+        Preflight.problem(bytes, m.payload(), json).ifPresentOrElse(
+            problem -> progress.refused(item, problem),
+            () -> {
+              sendable.add(item);
+              progress.toSend(group);
+            });
       }
     }
     var log = new Log();
+    write(integrationId, progress.finished(List.of(), log));
     for (var batch : batches(sendable)) {
       send(integration, writeKey, sentAt, batch, log);
+      write(integrationId, progress.finished(batch, log));
     }
-    // One time for the whole claim, so that outcomes alike are written by one statement.
-    var done = new Done(clock.instant());
-    var outcomes = new ArrayList<Outcome>();
-    refused.forEach((item, problem) ->
-        outcomes.add(done.failed(item.group(), item.delivery(), problem, List.of(), false)));
-    sendable.forEach(item -> outcomes.add(decide(item.group(), item.delivery(), done, log)));
-    queue.record(holdRetriesIfPausedMeanwhile(integrationId, outcomes));
-    metrics.recorded(outcomes);
+  }
+
+  /**
+   * Outcomes are written as soon as every delivery of a group has its own, batch by batch: should
+   * this process die, only the requests that were out are sent again.
+   */
+  private void write(String integrationId, List<Outcome> outcomes) {
+    if (!outcomes.isEmpty()) {
+      queue.record(holdRetriesIfPausedMeanwhile(integrationId, outcomes));
+      metrics.recorded(outcomes);
+    }
+  }
+
+  /** Which deliveries of each claimed group are still to be sent, and those refused before. */
+  private final class Progress {
+    final Map<Claimed, Integer> unsent = new LinkedHashMap<>();
+    final Map<Claimed, Map<Item, String>> refused = new HashMap<>();
+    final Map<Claimed, List<Item>> sent = new HashMap<>();
+
+    void open(Claimed group) {
+      unsent.put(group, 0);
+    }
+
+    void toSend(Claimed group) {
+      unsent.merge(group, 1, Integer::sum);
+    }
+
+    void refused(Item item, String problem) {
+      refused.computeIfAbsent(item.group(), g -> new LinkedHashMap<>()).put(item, problem);
+    }
+
+    /** The outcomes of the groups that {@code batch} (sent) completed, or that had none to send. */
+    List<Outcome> finished(List<Item> batch, Log log) {
+      for (var item : batch) {
+        sent.computeIfAbsent(item.group(), g -> new ArrayList<>()).add(item);
+        unsent.merge(item.group(), -1, Integer::sum);
+      }
+      var outcomes = new ArrayList<Outcome>();
+      var done = new Done(clock.instant());
+      for (var it = unsent.entrySet().iterator(); it.hasNext(); ) {
+        var entry = it.next();
+        if (entry.getValue() > 0) {
+          continue;
+        }
+        it.remove();
+        var group = entry.getKey();
+        refused.getOrDefault(group, Map.of()).forEach((item, problem) ->
+            outcomes.add(done.failed(group, item.delivery(), problem, List.of(), false)));
+        sent.getOrDefault(group, List.of()).forEach(item ->
+            outcomes.add(decide(group, item.delivery(), done, log)));
+      }
+      return outcomes;
+    }
   }
 
   /**
@@ -200,7 +252,7 @@ class DeliveryWorker {
 
   /**
    * Sends one batch. When Segment rejects a batch of several events as malformed, the fault may be
-   * one event's, so each half is sent again on its own (L4).
+   * one event's, so each half is sent again on its own.
    */
   private void send(Integration integration, String writeKey, String sentAt, List<Item> batch, Log log) {
     var at = clock.instant();
@@ -246,7 +298,7 @@ class DeliveryWorker {
     };
   }
 
-  /** The end of a claim's processing: the time its outcomes are written. */
+  /** When outcomes are written: the time they take. */
   private record Done(Instant at) {
 
     Outcome held(Claimed g, Member m) {

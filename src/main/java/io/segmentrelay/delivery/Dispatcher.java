@@ -3,6 +3,7 @@ package io.segmentrelay.delivery;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.segmentrelay.system.Databases;
 import io.segmentrelay.system.RelayProperties;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -14,11 +15,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +30,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -34,7 +38,7 @@ import org.springframework.stereotype.Component;
 /**
  * Moves due deliveries to Segment. One loop claims due rows per active integration and hands each
  * claim to a virtual-thread worker; each integration has its own slots, so a slow or failing
- * destination never holds back another (L5). The loop wakes when deliveries become due in this
+ * destination never holds back another. The loop wakes when deliveries become due in this
  * process (ingest, resume, replay), when a worker finishes, at the next due attempt or expiring
  * lease, and at the latest every poll interval (other nodes' ingests).
  *
@@ -48,6 +52,11 @@ import org.springframework.stereotype.Component;
  * accepting no faster than this node sends keeps every delivery on the hand-off, where one that
  * went to the queue would cost a claim that reads it back. Sending that has stalled (a slow
  * destination) is not waited for again until the hand-off has half emptied.
+ *
+ * <p>Leases are short and renewed by a heartbeat while this node holds the work, so a node that
+ * dies has its work taken over within a lease, and a live node's slow request never loses its
+ * lease. On the embedded H2 no other process can hold a lease, so at start every lease in the
+ * file is taken back at once.
  */
 @Component
 public class Dispatcher implements SmartLifecycle {
@@ -65,7 +74,13 @@ public class Dispatcher implements SmartLifecycle {
   private final DeliveryWorker worker;
   private final Clock clock;
   private final RelayProperties.Delivery settings;
+  private final boolean embeddedDatabase;
   private final String node = nodeName();
+  /** Lease owners of the work this node holds (handed over or claimed, until its outcome). */
+  private final Set<String> heldLeases = ConcurrentHashMap.newKeySet();
+  /** Until when the last renewal keeps every lease of this node (a millisecond count). */
+  private final AtomicLong leasesRenewedUntil = new AtomicLong();
+  private ScheduledExecutorService heartbeat;
   private final AtomicLong claims = new AtomicLong();
   private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentLinkedQueue<DeliveryQueue.Claimed>> handedOff =
@@ -101,11 +116,12 @@ public class Dispatcher implements SmartLifecycle {
   private final Timer roomWaitsRunOut;
 
   Dispatcher(DeliveryQueue queue, DeliveryWorker worker, Clock clock, RelayProperties properties,
-      MeterRegistry registry) {
+      MeterRegistry registry, @Value("${spring.datasource.url:}") String datasourceUrl) {
     this.queue = queue;
     this.worker = worker;
     this.clock = clock;
     this.settings = properties.delivery();
+    this.embeddedDatabase = Databases.embeddedH2(datasourceUrl);
     Gauge.builder("relay.handoff.deliveries", handedOffCount, AtomicInteger::get)
         .description("Deliveries handed from ingest to this node's dispatcher, waiting or being sent")
         .register(registry);
@@ -205,16 +221,18 @@ public class Dispatcher implements SmartLifecycle {
               d.leaseOwner(), d.leaseUntil(), 0, d.createdAt(), new ArrayList<>()))
           .members().add(new DeliveryQueue.Member(d.id(), d.messageId(), d.payload()));
     }
-    groups.values().forEach(g -> handedOff
-        .computeIfAbsent(g.integrationId(), id -> new ConcurrentLinkedQueue<>())
-        .add(g));
+    groups.values().forEach(g -> {
+      heldLeases.add(g.owner());
+      handedOff.computeIfAbsent(g.integrationId(), id -> new ConcurrentLinkedQueue<>()).add(g);
+    });
     handedOffCount.addAndGet(committed.size());
     wake();
   }
 
   /**
-   * Up to a claim's worth of the integration's handed-over deliveries. One whose lease has run
-   * more than half its time is left alone: the reclaim will queue it for whichever node is free.
+   * Up to a claim's worth of the integration's handed-over deliveries. One whose lease may lapse
+   * soon (renewals failed, as when the database is away) is left alone: the reclaim will queue it
+   * for whichever node is free, and sending it now could duplicate that node's send.
    */
   private List<DeliveryQueue.Claimed> takeHandedOff(String integrationId, Instant now) {
     var waiting = handedOff.get(integrationId);
@@ -226,10 +244,13 @@ public class Dispatcher implements SmartLifecycle {
     DeliveryQueue.Claimed next;
     int deliveries = 0;
     while (deliveries < settings.claimSize() && (next = waiting.poll()) != null) {
-      if (now.isBefore(next.leaseUntil().minus(half))) {
+      var until = next.leaseUntil().toEpochMilli() < leasesRenewedUntil.get()
+          ? Instant.ofEpochMilli(leasesRenewedUntil.get()) : next.leaseUntil();
+      if (now.isBefore(until.minus(half))) {
         taken.add(next);
         deliveries += next.size();
       } else {
+        heldLeases.remove(next.owner());
         finished(next.size());
       }
     }
@@ -252,7 +273,7 @@ public class Dispatcher implements SmartLifecycle {
    */
   public int runDue() {
     int processed = 0;
-    queue.reclaimExpiredLeases(clock.instant());
+    reclaim(clock.instant());
     boolean claimedAny = true;
     while (claimedAny) {
       claimedAny = false;
@@ -271,10 +292,8 @@ public class Dispatcher implements SmartLifecycle {
   private boolean dispatchDue() {
     var now = clock.instant();
     if (Duration.between(lastReclaim, now).compareTo(RECLAIM_EVERY) >= 0) {
-      int reclaimed = queue.reclaimExpiredLeases(now);
-      if (reclaimed > 0) {
+      if (reclaim(now)) {
         claimNeeded = true;
-        log.warn("Reclaimed {} deliveries whose lease expired (a node stopped or stalled)", reclaimed);
       }
       lastReclaim = now;
     }
@@ -300,6 +319,30 @@ public class Dispatcher implements SmartLifecycle {
     return claimedAny;
   }
 
+  /** Takes over the work of nodes whose leases expired; whether there was any. */
+  private boolean reclaim(Instant now) {
+    var byNode = queue.reclaimExpiredLeases(now);
+    byNode.forEach((from, deliveries) -> log.warn(
+        "Took over {} deliveries from node {}, whose lease expired (it stopped, or lost the"
+            + " database); they are sent again", deliveries, from));
+    return !byNode.isEmpty();
+  }
+
+  /**
+   * Extends the leases of everything this node holds. Called by the heartbeat every quarter of a
+   * lease, so a renewal may fail twice before another node can take the work over.
+   */
+  void renewLeases() {
+    var now = clock.instant();
+    var until = now.plus(settings.leaseDuration());
+    try {
+      queue.renewLeases(List.copyOf(heldLeases), until);
+      leasesRenewedUntil.set(until.toEpochMilli());
+    } catch (RuntimeException e) {
+      log.warn("Could not renew this node's leases; retrying ({})", e.toString());
+    }
+  }
+
   private boolean dispatchIntegration(String integrationId, Instant now, boolean claiming) {
     var slot =
         slots.computeIfAbsent(integrationId, id -> new Semaphore(settings.concurrencyPerIntegration()));
@@ -315,14 +358,16 @@ public class Dispatcher implements SmartLifecycle {
         break;
       }
       claimedAny = true;
+      var owners = claimed.stream().map(DeliveryQueue.Claimed::owner).distinct().toList();
+      heldLeases.addAll(owners);
       workers.submit(
           () -> {
             try {
               worker.process(integrationId, claimed);
-            } catch (RuntimeException e) {
-              log.error("Delivery worker failed for integration {}; its lease will expire and"
-                  + " the deliveries will be retried", integrationId, e);
+            } catch (Throwable e) {
+              giveBack(integrationId, owners, e);
             } finally {
+              owners.forEach(heldLeases::remove);
               finished(handed);
               slot.release();
               wake();
@@ -338,14 +383,30 @@ public class Dispatcher implements SmartLifecycle {
     return claimedAny;
   }
 
+  /**
+   * A worker failed before writing every outcome (most often the database went away): its
+   * groups go back to the queue now, or, if the database is still away, when their lease expires.
+   */
+  private void giveBack(String integrationId, List<String> owners, Throwable failure) {
+    try {
+      int released = queue.release(owners, clock.instant());
+      log.warn("Sending for integration {} failed; {} deliveries go back to the queue ({})",
+          integrationId, released, failure.toString());
+    } catch (RuntimeException e) {
+      log.warn("Sending for integration {} failed and its deliveries could not be given back;"
+          + " they are retried when their lease expires ({})", integrationId, failure.toString());
+    }
+  }
+
   private void runLoop() {
     while (running) {
       try {
         if (!dispatchDue()) {
           awaitWork();
         }
-      } catch (RuntimeException e) {
-        log.error("Dispatcher loop error; continuing", e);
+      } catch (Throwable e) {
+        log.error("Dispatcher loop error; continuing in a second ({})", e.toString());
+        log.debug("Dispatcher loop error", e);
         pause(Duration.ofSeconds(1));
       }
     }
@@ -433,8 +494,14 @@ public class Dispatcher implements SmartLifecycle {
 
   /** Up to a claim's worth of the integration's due deliveries, under a new lease owner. */
   private List<DeliveryQueue.Claimed> claim(String integrationId, Instant now) {
-    return queue.claim(
-        integrationId, nextOwner(), now, now.plus(settings.leaseDuration()), settings.claimSize());
+    var owner = nextOwner();
+    heldLeases.add(owner); // renewed from the start, should the claim's transaction be slow
+    try {
+      return queue.claim(
+          integrationId, owner, now, now.plus(settings.leaseDuration()), settings.claimSize());
+    } finally {
+      heldLeases.remove(owner); // the worker holds it from here
+    }
   }
 
   private String nextOwner() {
@@ -450,11 +517,32 @@ public class Dispatcher implements SmartLifecycle {
     // A hand-over that raced a previous stop is not sent: its lease was released with the rest.
     handedOff.clear();
     handedOffCount.set(0);
+    heldLeases.clear();
     stalled = false;
+    if (embeddedDatabase) {
+      takeOverEarlierRuns();
+    }
     running = true;
     workers = Executors.newVirtualThreadPerTaskExecutor();
+    var renewEvery = Math.max(100, settings.leaseDuration().toMillis() / 4);
+    heartbeat = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("relay-lease-heartbeat").daemon().factory());
+    heartbeat.scheduleWithFixedDelay(
+        this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     loop = Thread.ofPlatform().name("relay-dispatcher").daemon().start(this::runLoop);
     log.info("Delivery dispatcher started as node {}", node);
+  }
+
+  /** What an earlier run of this process left in flight in the embedded database is due now. */
+  private void takeOverEarlierRuns() {
+    try {
+      queue.takeOverAll(clock.instant()).forEach((from, deliveries) -> log.warn(
+          "Took over {} deliveries left in flight by an earlier run ({}), which did not stop"
+              + " cleanly; they are sent again", deliveries, from));
+    } catch (RuntimeException e) {
+      log.warn("Could not take over earlier runs' deliveries at start; they are taken over when"
+          + " their leases expire ({})", e.toString());
+    }
   }
 
   /** Graceful stop: no new claims; in-flight requests get time to finish, the rest is released. */
@@ -466,6 +554,7 @@ public class Dispatcher implements SmartLifecycle {
     running = false;
     wake();
     workers.shutdown();
+    heartbeat.shutdown();
     try {
       if (!workers.awaitTermination(20, TimeUnit.SECONDS)) {
         workers.shutdownNow();
@@ -476,6 +565,7 @@ public class Dispatcher implements SmartLifecycle {
     }
     handedOff.clear();
     handedOffCount.set(0);
+    heldLeases.clear();
     finished(0); // ingest waiting for room goes on: the queue takes its deliveries
     int released = queue.releaseLeases(node + ":", clock.instant());
     log.info("Delivery dispatcher stopped; released {} unfinished deliveries", released);

@@ -2,10 +2,10 @@ package io.segmentrelay.identity;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.segmentrelay.system.Databases;
 import io.segmentrelay.system.RelayProperties;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -35,16 +35,9 @@ class IdentityCache {
 
   IdentityCache(RelayProperties properties, @Value("${spring.datasource.url:}") String url) {
     int size = properties.identity().cacheSize();
-    enabled = size > 0 && embeddedH2(url);
+    enabled = size > 0 && Databases.embeddedH2(url);
     users = Caffeine.newBuilder().maximumSize(Math.max(size, 0)).build();
     traits = Caffeine.newBuilder().maximumSize(Math.max(size, 0)).build();
-  }
-
-  /** Whether the database is an H2 in this process (file or memory), which no other can open. */
-  static boolean embeddedH2(String url) {
-    var u = url.toLowerCase(Locale.ROOT);
-    return u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:tcp:")
-        && !u.startsWith("jdbc:h2:ssl:") && !u.contains("auto_server=true");
   }
 
   boolean enabled() {

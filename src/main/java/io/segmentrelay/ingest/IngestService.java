@@ -35,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Accepts validated events: in one transaction, stores each new event, stitches its identity and
- * queues one frozen track call per integration that forwards its type (E3, T3).
+ * queues one frozen track call per integration that forwards its type.
  */
 @Service
 class IngestService {
@@ -152,7 +152,7 @@ class IngestService {
           var call = TrackCall.freeze(json, event, who, target);
           var group = groups.computeIfAbsent(
               integration.id(), id -> Ids.timeOrdered("grp", now.toEpochMilli()));
-          queued.add(delivery(integration, group, event, call.messageId(), call.json(), now, lease));
+          queued.add(delivery(integration, group, event, call, now, lease));
         }
       }
     }
@@ -184,8 +184,8 @@ class IngestService {
   }
 
   private static Delivery.New delivery(
-      Integration integration, String groupId, SurveyEvent event, String messageId, String payload, Instant now,
-      Optional<Dispatcher.Lease> lease) {
+      Integration integration, String groupId, SurveyEvent event, TrackCall.Frozen call,
+      Instant now, Optional<Dispatcher.Lease> lease) {
     var status = integration.paused() ? Delivery.Status.HELD
         : lease.isPresent() ? Delivery.Status.IN_FLIGHT : Delivery.Status.PENDING;
     var leased = status == Delivery.Status.IN_FLIGHT ? lease.get() : null;
@@ -196,11 +196,12 @@ class IngestService {
         integration.organizationId(),
         event.id(),
         event.type().key(),
-        messageId,
+        call.messageId(),
         status,
-        payload,
+        call.json(),
         now,
         leased == null ? null : leased.owner(),
-        leased == null ? null : leased.until());
+        leased == null ? null : leased.until(),
+        call.note());
   }
 }

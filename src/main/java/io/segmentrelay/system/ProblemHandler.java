@@ -81,6 +81,9 @@ class ProblemHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    if (DatabaseUnavailable.causedBy(e)) {
+      return DatabaseUnavailable.response();
+    }
     log.error("Unexpected error answering an API call", e);
     return Problems.response(
         HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected error; see the relay's log", List.of());

@@ -32,7 +32,9 @@ public record RelayProperties(
   /**
    * @param retryDelays the waits before retry 1, 2, … after a failed attempt (L3)
    * @param pollInterval safety-net poll; ingest wakes the dispatcher at once
-   * @param leaseDuration how long a claimed delivery stays with its node before others reclaim it
+   * @param leaseDuration how long a claimed delivery stays with its node without a renewal; the node
+   *     renews its leases every quarter of it, so a dead node's work is taken over after at most
+   *     this long (plus a few seconds until the next reclaim)
    * @param requestTimeout per request to Segment
    * @param maxBatchEvents events per request to Segment
    * @param maxBatchBytes bytes per request to Segment
@@ -48,7 +50,7 @@ public record RelayProperties(
       @DefaultValue({"PT1M", "PT2M", "PT4M", "PT8M", "PT16M", "PT32M", "PT64M", "PT6H"})
           List<Duration> retryDelays,
       @DefaultValue("PT5S") Duration pollInterval,
-      @DefaultValue("PT2M") Duration leaseDuration,
+      @DefaultValue("PT20S") Duration leaseDuration,
       @DefaultValue("PT30S") Duration requestTimeout,
       @DefaultValue("2500") int maxBatchEvents,
       @DefaultValue("500000") int maxBatchBytes,

@@ -6,13 +6,15 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Builds the Segment track call for an event (T1–T4): a pure function of its inputs, frozen as
- * JSON when the event is accepted. {@code sentAt} is not part of it: it is set at each attempt.
+ * Builds the Segment track call for an event: a pure function of its inputs, frozen as JSON when
+ * the event is accepted. {@code sentAt} is not part of it: it is set at each attempt.
  */
 public final class TrackCall {
 
@@ -43,16 +45,86 @@ public final class TrackCall {
     return ISO_MILLIS.format(instant);
   }
 
-  /** A track call frozen as JSON, with its message id. */
-  public record Frozen(String messageId, String json) {}
+  /**
+   * The most bytes a frozen call may have: Segment drops events over 32 KB, and each attempt adds
+   * its {@code sentAt} (under 64 bytes).
+   */
+  public static final int MAX_BYTES = 32 * 1024 - 64;
+
+  /** The longest note kept with a delivery. */
+  private static final int MAX_NOTE = 500;
+
+  /**
+   * A track call frozen as JSON, with its message id.
+   *
+   * @param note what the relay changed to make it sendable, for the delivery log; null if nothing
+   */
+  public record Frozen(String messageId, String json, String note) {}
 
   /**
    * The track call of an event, written straight to JSON: every accepted event passes through
-   * here, so no tree of it is built first.
+   * here, so no tree of it is built first. The person's traits are a snapshot of a profile that
+   * only grows, so when they would take the call over Segment's limit, the call carries as many
+   * of them as fit, and says so in its note: one oversized trait must not keep every later event
+   * of that person from being delivered.
    */
   public static Frozen freeze(
       JsonMapper json, SurveyEvent event, Identity identity, Target target) {
     var messageId = messageId(target.integrationId(), target.appId(), event.id());
+    var traits = identity.traits();
+    var call = write(json, event, identity, traits, target, messageId);
+    if (traits == null || traits.isEmpty() || fits(call)) {
+      return new Frozen(messageId, call, null);
+    }
+    var room = MAX_BYTES - utf8Length(write(json, event, identity, null, target, messageId))
+        - utf8Length(",\"traits\":{}");
+    var kept = json.createObjectNode();
+    var left = new ArrayList<String>();
+    for (var trait : traits.properties()) {
+      int size = utf8Length(json.writeValueAsString(trait.getKey())) + 1
+          + utf8Length(json.writeValueAsString(trait.getValue())) + (kept.isEmpty() ? 0 : 1);
+      if (size <= room) {
+        kept.set(trait.getKey(), trait.getValue());
+        room -= size;
+      } else {
+        left.add(trait.getKey());
+      }
+    }
+    var note = "Traits trimmed to fit Segment's 32 KB limit: " + left.size() + " of "
+        + traits.size() + " left out (" + String.join(", ", left) + ")";
+    if (note.length() > MAX_NOTE) {
+      note = note.substring(0, MAX_NOTE - 2) + "…)";
+    }
+    return new Frozen(messageId,
+        write(json, event, identity, kept.isEmpty() ? null : kept, target, messageId), note);
+  }
+
+  private static boolean fits(String call) {
+    return call.length() * 3 <= MAX_BYTES || utf8Length(call) <= MAX_BYTES;
+  }
+
+  /** Bytes of {@code text} in UTF-8, without encoding it. */
+  static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  private static String write(JsonMapper json, SurveyEvent event, Identity identity,
+      ObjectNode traits, Target target, String messageId) {
     var out = new StringWriter(1024);
     try (var call = json.createGenerator(out)) {
       call.writeStartObject();
@@ -63,10 +135,10 @@ public final class TrackCall {
       call.writeStringProperty("messageId", messageId);
       call.writeStringProperty("timestamp", iso(event.timestamp()));
       context(call, event, target);
-      properties(call, event, identity, target);
+      properties(call, event, identity, traits, target);
       call.writeEndObject();
     }
-    return new Frozen(messageId, out.toString());
+    return out.toString();
   }
 
   private static void context(JsonGenerator call, SurveyEvent event, Target target) {
@@ -86,15 +158,15 @@ public final class TrackCall {
   }
 
   private static void properties(
-      JsonGenerator call, SurveyEvent event, Identity identity, Target target) {
+      JsonGenerator call, SurveyEvent event, Identity identity, ObjectNode traits, Target target) {
     call.writeObjectPropertyStart("properties");
     writeIfPresent(call, "response_id", event.responseId());
     writeIfPresent(call, "survey_id", event.surveyId());
     call.writeStringProperty("app_id", target.appId());
     call.writeStringProperty("organization_id", target.organizationId());
-    if (identity.traits() != null && !identity.traits().isEmpty()) {
+    if (traits != null && !traits.isEmpty()) {
       call.writeName("traits");
-      call.writeTree(identity.traits());
+      call.writeTree(traits);
     }
     call.writeArrayPropertyStart("identities");
     if (identity.userId() != null) {

@@ -65,7 +65,7 @@ class CrashSafetyTest extends DeliveryTestSupport {
     for (int batch = 0; batch < 10; batch++) {
       assertThat(postEvents(tenant, batchOf("evt_" + batch + "_", 500)).status()).isEqualTo(202);
     }
-    var second = new Dispatcher(queue, worker, clock, properties, new SimpleMeterRegistry());
+    var second = new Dispatcher(queue, worker, clock, properties, new SimpleMeterRegistry(), "");
     var pool = Executors.newFixedThreadPool(2);
     var runs = new ArrayList<Callable<Integer>>();
     for (var node : List.of(dispatcher, second)) {

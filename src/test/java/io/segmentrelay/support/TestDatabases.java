@@ -36,6 +36,11 @@ public final class TestDatabases {
     return postgres() ? freshPostgres() : freshH2();
   }
 
+  /** A fresh PostgreSQL database's JDBC URL, whatever {@code relay.test.db} says. */
+  public static String freshPostgresUrl() {
+    return freshPostgres();
+  }
+
   private static String freshH2() {
     try {
       var dir = Files.createTempDirectory("relay-h2-");
