@@ -519,9 +519,7 @@ public class Dispatcher implements SmartLifecycle {
     handedOffCount.set(0);
     heldLeases.clear();
     stalled = false;
-    if (embeddedDatabase) {
-      takeOverEarlierRuns();
-    }
+    takeOverEarlierRuns();
     running = true;
     workers = Executors.newVirtualThreadPerTaskExecutor();
     var renewEvery = Math.max(100, settings.leaseDuration().toMillis() / 4);
@@ -533,8 +531,14 @@ public class Dispatcher implements SmartLifecycle {
     log.info("Delivery dispatcher started as node {}", node);
   }
 
-  /** What an earlier run of this process left in flight in the embedded database is due now. */
-  private void takeOverEarlierRuns() {
+  /**
+   * On the embedded database, what an earlier run left in flight is due now: no other process can
+   * hold a lease there. Elsewhere leases are left to expire, since their nodes may be alive.
+   */
+  void takeOverEarlierRuns() {
+    if (!embeddedDatabase) {
+      return;
+    }
     try {
       queue.takeOverAll(clock.instant()).forEach((from, deliveries) -> log.warn(
           "Took over {} deliveries left in flight by an earlier run ({}), which did not stop"

@@ -50,4 +50,32 @@ class TrackCallTest {
     assertThat(call.at("/properties/identities").size()).isEqualTo(1);
     assertThat(call.at("/properties/references").toString()).isEqualTo("{\"event_id\":\"evt_2\"}");
   }
+
+  @Test
+  void traits_that_would_take_the_call_over_32_kb_are_trimmed_to_the_ones_that_fit() {
+    var event = new SurveyEvent("evt_3", LifecycleEvent.RESPONSE_SUBMITTED,
+        Instant.parse("2026-05-13T10:14:00Z"), null, null, "user_3", "anon_3", null, null, null,
+        null, null);
+    var traits = json.createObjectNode();
+    traits.put("plan", "pro");
+    traits.put("essay", "é".repeat(12_000)); // 24,000 bytes in UTF-8, 12,000 characters
+    traits.put("notes", "n".repeat(9_000));
+    traits.put("seats", 3);
+    var frozen = TrackCall.freeze(json, event, new Identity("user_3", "anon_3", traits), target);
+
+    assertThat(frozen.json().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(TrackCall.MAX_BYTES);
+    var kept = json.readTree(frozen.json()).at("/properties/traits");
+    assertThat(kept.propertyNames()).containsExactly("plan", "essay", "seats");
+    assertThat(frozen.note())
+        .isEqualTo("Traits trimmed to fit Segment's 32 KB limit: 1 of 4 left out (notes)");
+  }
+
+  @Test
+  void utf8_length_counts_bytes_without_encoding() {
+    for (var text : new String[] {"", "abc", "é", "€", "😀", "a😀é€", "\ud800"}) {
+      assertThat(TrackCall.utf8Length(text)).as(text)
+          .isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+  }
 }
