@@ -47,7 +47,10 @@ class SecurityConfiguration {
             new BearerTokenFilter(tenants, secrets), AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers("/v1/**")
+                // Segment's calls carry the app's inbound secret, checked by the endpoint itself.
+                auth.requestMatchers(HttpMethod.POST, "/v1/segment/inbound")
+                    .permitAll()
+                    .requestMatchers("/v1/**")
                     .hasRole("APP")
                     .requestMatchers(HttpMethod.POST, "/api/v1/organizations")
                     .hasRole("OPERATOR")

@@ -4,6 +4,8 @@ import io.segmentrelay.system.FieldError;
 import io.segmentrelay.system.Timestamps;
 import io.segmentrelay.track.LifecycleEvent;
 import io.segmentrelay.track.SurveyEvent;
+import io.segmentrelay.track.TrackCall;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,35 +22,49 @@ final class EventParser {
   private static final int MAX_ID = 100;
   private static final int MAX_IDENTIFIER = 200;
   private static final int MAX_TEXT = 2000;
+  private static final int MAX_NAME = 200;
+  static final int MAX_PROPERTIES_BYTES = 32 * 1024;
 
   private EventParser() {}
 
-  /** The parsed events, or the errors found; never both. */
-  record Result(List<SurveyEvent> events, List<FieldError> errors) {}
+  /**
+   * The parsed events, or the errors found; never both. Warnings tell what was accepted but not
+   * sent as given: a custom property the relay sets itself.
+   */
+  record Result(List<SurveyEvent> events, List<FieldError> errors, List<String> warnings) {}
 
   static Result parse(JsonNode body) {
     var errors = new ArrayList<FieldError>();
+    var warnings = new ArrayList<String>();
     if (body == null || !body.isObject()) {
       errors.add(new FieldError("body", "must be an event object or {\"batch\": [...]}"));
-      return new Result(List.of(), errors);
+      return new Result(List.of(), errors, List.of());
     }
     if (!body.has("batch")) {
-      var event = parseEvent(body, "", errors);
-      return new Result(errors.isEmpty() ? List.of(event) : List.of(), errors);
+      var event = parseEvent(body, "", errors, warnings);
+      return result(List.of(event), errors, warnings);
     }
     var batch = body.get("batch");
     if (!batch.isArray() || batch.isEmpty() || batch.size() > MAX_BATCH) {
       errors.add(new FieldError("batch", "must be an array of 1–" + MAX_BATCH + " events"));
-      return new Result(List.of(), errors);
+      return new Result(List.of(), errors, List.of());
     }
     var events = new ArrayList<SurveyEvent>();
     for (int i = 0; i < batch.size(); i++) {
-      events.add(parseEvent(batch.get(i), "batch[" + i + "].", errors));
+      events.add(parseEvent(batch.get(i), "batch[" + i + "].", errors, warnings));
     }
-    return new Result(errors.isEmpty() ? events : List.of(), errors);
+    return result(events, errors, warnings);
   }
 
-  private static SurveyEvent parseEvent(JsonNode node, String at, List<FieldError> errors) {
+  private static Result result(
+      List<SurveyEvent> events, List<FieldError> errors, List<String> warnings) {
+    return errors.isEmpty()
+        ? new Result(events, errors, warnings)
+        : new Result(List.of(), errors, List.of());
+  }
+
+  private static SurveyEvent parseEvent(
+      JsonNode node, String at, List<FieldError> errors, List<String> warnings) {
     if (!node.isObject()) {
       errors.add(new FieldError(at.isEmpty() ? "body" : at.substring(0, at.length() - 1),
           "must be an event object"));
@@ -57,6 +73,7 @@ final class EventParser {
     var fields = new Fields(node, at, errors);
     var id = fields.requiredString("id", MAX_ID);
     var type = type(fields);
+    boolean custom = SurveyEvent.CUSTOM.equals(fields.text("type"));
     var timestamp = timestamp(fields);
     var userId = fields.optionalString("userId", MAX_IDENTIFIER);
     var anonymousId = fields.optionalString("anonymousId", MAX_IDENTIFIER);
@@ -65,7 +82,7 @@ final class EventParser {
     }
     var page = fields.optionalObject("page");
     var pageFields = page == null ? null : new Fields(page, at + "page.", errors);
-    return new SurveyEvent(
+    var event = new SurveyEvent(
         id,
         type,
         timestamp,
@@ -77,17 +94,39 @@ final class EventParser {
         pageFields == null ? null : pageFields.optionalString("path", MAX_TEXT),
         pageFields == null ? null : pageFields.optionalString("referrer", MAX_TEXT),
         fields.optionalString("locale", 35),
-        fields.optionalObject("references"));
+        fields.optionalObject("references"),
+        custom ? fields.requiredString("name", MAX_NAME) : null,
+        custom ? properties(fields) : null);
+    if (custom && event.properties() != null) {
+      var reserved = TrackCall.reservedProperties(event);
+      for (var key : event.properties().propertyNames()) {
+        if (reserved.contains(key)) {
+          warnings.add(at + "properties." + key + " is set by the relay; your value was not sent");
+        }
+      }
+    }
+    return event;
+  }
+
+  /** A custom event's properties: an object of at most 32 KB as JSON. */
+  private static ObjectNode properties(Fields fields) {
+    var properties = fields.optionalObject("properties");
+    if (properties != null
+        && properties.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PROPERTIES_BYTES) {
+      fields.error("properties", "must be at most 32 KB as JSON");
+      return null;
+    }
+    return properties;
   }
 
   private static LifecycleEvent type(Fields fields) {
     var type = fields.requiredString("type", 40);
-    if (type == null) {
+    if (type == null || type.equals(SurveyEvent.CUSTOM)) {
       return null;
     }
     var event = LifecycleEvent.fromKey(type);
     if (event.isEmpty()) {
-      fields.error("type", "must be flow_viewed, flow_dismissed or response_submitted");
+      fields.error("type", "must be flow_viewed, flow_dismissed, response_submitted or custom");
     }
     return event.orElse(null);
   }
@@ -109,6 +148,12 @@ final class EventParser {
 
     void error(String field, String message) {
       errors.add(new FieldError(at + field, message));
+    }
+
+    /** The field's text if it is a string, else null; reports nothing. */
+    String text(String field) {
+      var value = node.get(field);
+      return value != null && value.isString() ? value.asString() : null;
     }
 
     boolean absent(String field) {

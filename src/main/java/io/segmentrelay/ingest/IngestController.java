@@ -48,9 +48,13 @@ class IngestController {
     }
     var accepted = ingest.accept(app, parsed.events());
     // Two numbers: written directly, not through the JSON message converter.
+    var body = "{\"accepted\":" + accepted.accepted() + ",\"duplicates\":" + accepted.duplicates();
+    if (!parsed.warnings().isEmpty()) {
+      body += ",\"warnings\":" + json.writeValueAsString(parsed.warnings());
+    }
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .contentType(MediaType.APPLICATION_JSON)
-        .body("{\"accepted\":" + accepted.accepted() + ",\"duplicates\":" + accepted.duplicates() + "}");
+        .body(body + "}");
   }
 
   @PostMapping(path = "/v1/identify", produces = "application/json")

@@ -144,11 +144,11 @@ class IngestService {
       var event = fresh.get(i);
       var who = identities.get(i);
       for (var integration : targets) {
-        var setting = integration.events().of(event.type());
-        if (setting.enabled()) {
+        var name = integration.events().nameFor(event);
+        if (name.isPresent()) {
           var target =
               new TrackCall.Target(
-                  app.organizationId(), app.appId(), integration.id(), setting.name(), version);
+                  app.organizationId(), app.appId(), integration.id(), name.get(), version);
           var call = TrackCall.freeze(json, event, who, target);
           var group = groups.computeIfAbsent(
               integration.id(), id -> Ids.timeOrdered("grp", now.toEpochMilli()));
@@ -179,7 +179,7 @@ class IngestService {
 
   private void insertEvents(String appId, List<SurveyEvent> events, Instant now) {
     rows.insert(EVENTS, events,
-        (row, e) -> row.string(appId).string(e.id()).string(e.type().key())
+        (row, e) -> row.string(appId).string(e.id()).string(e.typeKey())
             .timestamp(e.timestamp()).timestamp(now));
   }
 
@@ -195,7 +195,7 @@ class IngestService {
         integration.id(),
         integration.organizationId(),
         event.id(),
-        event.type().key(),
+        event.typeKey(),
         call.messageId(),
         status,
         call.json(),

@@ -2,24 +2,44 @@ package io.segmentrelay.integration;
 
 import io.segmentrelay.system.FieldError;
 import io.segmentrelay.track.LifecycleEvent;
+import io.segmentrelay.track.SurveyEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The Events section of an integration (I4): per lifecycle event, whether it is forwarded and under
- * which name.
+ * which name; and which custom events are forwarded.
  */
-public record EventSettings(Map<LifecycleEvent, Setting> settings) {
+public record EventSettings(Map<LifecycleEvent, Setting> settings, CustomEvents custom) {
 
   /** One event's setting. */
   public record Setting(boolean enabled, String name) {}
 
   public EventSettings {
     settings = Collections.unmodifiableMap(new EnumMap<>(settings));
+  }
+
+  /** Lifecycle settings with no custom events forwarded. */
+  public EventSettings(Map<LifecycleEvent, Setting> settings) {
+    this(settings, CustomEvents.none());
+  }
+
+  public EventSettings withCustom(CustomEvents custom) {
+    return new EventSettings(settings, custom);
+  }
+
+  /** The name an event is sent under to this integration, or empty when it is not forwarded. */
+  public Optional<String> nameFor(SurveyEvent event) {
+    if (event.custom()) {
+      return custom.nameFor(event.name());
+    }
+    var setting = settings.get(event.type());
+    return setting.enabled() ? Optional.of(setting.name()) : Optional.empty();
   }
 
   /** Every event enabled, under its canonical name. */
@@ -58,7 +78,7 @@ public record EventSettings(Map<LifecycleEvent, Setting> settings) {
       }
       map.put(event.get(), mergeOne(map.get(event.get()), entry.getValue(), field, errors));
     }
-    return new EventSettings(map);
+    return new EventSettings(map, custom);
   }
 
   private static Setting mergeOne(

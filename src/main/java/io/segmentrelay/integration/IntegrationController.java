@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The integrations management API (M). Another organization's integration is a 404. */
 @RestController
@@ -28,9 +29,12 @@ class IntegrationController {
   private final IntegrationService service;
   private final DeliveryStore deliveries;
 
-  IntegrationController(IntegrationService service, DeliveryStore deliveries) {
+  private final JsonMapper json;
+
+  IntegrationController(IntegrationService service, DeliveryStore deliveries, JsonMapper json) {
     this.service = service;
     this.deliveries = deliveries;
+    this.json = json;
   }
 
   /** The integration as the API shows it: write key masked, held count included. */
@@ -43,6 +47,7 @@ class IntegrationController {
       String status,
       long heldCount,
       Map<String, EventSettings.Setting> events,
+      JsonNode customEvents,
       Instant createdAt,
       Instant updatedAt) {}
 
@@ -99,7 +104,8 @@ class IntegrationController {
     i.events().settings().forEach((event, setting) -> events.put(event.key(), setting));
     return new View(
         i.id(), i.type(), i.name(), i.endpoint(), i.writeKeyMask(), i.status().wire(),
-        deliveries.countHeld(i.id()), events, i.createdAt(), i.updatedAt());
+        deliveries.countHeld(i.id()), events, i.events().custom().toJson(json), i.createdAt(),
+        i.updatedAt());
   }
 
   static JsonNode requireObject(JsonNode body) {

@@ -55,7 +55,8 @@ public class IntegrationService {
     var name = validName(text(body, "name"), errors);
     var writeKey = validWriteKey(text(body, "writeKey"), errors);
     var endpoint = validEndpoint(text(body, "endpoint"), errors);
-    var events = EventSettings.defaults().merge(body.get("events"), "events", errors);
+    var events = withCustomEvents(
+        EventSettings.defaults().merge(body.get("events"), "events", errors), body, errors);
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
@@ -69,7 +70,7 @@ public class IntegrationService {
     return integration;
   }
 
-  /** Applies a partial update: any of name, writeKey, endpoint, events. */
+  /** Applies a partial update: any of name, writeKey, endpoint, events, customEvents. */
   @Transactional
   public Integration update(String organizationId, String id, JsonNode body) {
     var current = get(organizationId, id);
@@ -78,7 +79,8 @@ public class IntegrationService {
     var endpoint =
         body.has("endpoint") ? validEndpoint(text(body, "endpoint"), errors) : current.endpoint();
     var writeKey = body.has("writeKey") ? validWriteKey(text(body, "writeKey"), errors) : null;
-    var events = current.events().merge(body.get("events"), "events", errors);
+    var events = withCustomEvents(
+        current.events().merge(body.get("events"), "events", errors), body, errors);
     if (body.has("type") && !"segment".equals(text(body, "type"))) {
       errors.add(new FieldError("type", "cannot be changed"));
     }
@@ -145,6 +147,16 @@ public class IntegrationService {
         current.id(), current.organizationId(), current.type(), current.name(),
         current.writeKeyMask(), current.endpoint(), status, current.events(),
         current.createdAt(), clock.instant());
+  }
+
+  /** The settings with the body's {@code customEvents}, which replaces the whole setting. */
+  private static EventSettings withCustomEvents(
+      EventSettings events, JsonNode body, List<FieldError> errors) {
+    var custom = body.get("customEvents");
+    if (custom == null) {
+      return events;
+    }
+    return events.withCustom(CustomEvents.parse(custom, "customEvents", errors));
   }
 
   private static String validName(String name, List<FieldError> errors) {

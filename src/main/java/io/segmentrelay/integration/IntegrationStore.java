@@ -17,8 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
 public class IntegrationStore {
 
   private static final String COLUMNS =
-      "id, organization_id, type, name, write_key_mask, endpoint, status, events, created_at,"
-          + " updated_at";
+      "id, organization_id, type, name, write_key_mask, endpoint, status, events, custom_events,"
+          + " created_at, updated_at";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -33,8 +33,8 @@ public class IntegrationStore {
   void insert(Integration integration, String writeKey) {
     jdbc.sql(
             "INSERT INTO integrations (id, organization_id, type, name, write_key_enc,"
-                + " write_key_mask, endpoint, status, events, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " write_key_mask, endpoint, status, events, custom_events, created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             integration.id(),
             integration.organizationId(),
@@ -45,6 +45,7 @@ public class IntegrationStore {
             integration.endpoint(),
             integration.status().wire(),
             eventsJson(integration.events()),
+            customJson(integration.events()),
             Sql.ts(integration.createdAt()),
             Sql.ts(integration.updatedAt()))
         .update();
@@ -54,12 +55,13 @@ public class IntegrationStore {
   void update(Integration integration) {
     jdbc.sql(
             "UPDATE integrations SET name = ?, endpoint = ?, status = ?, events = ?,"
-                + " updated_at = ? WHERE id = ?")
+                + " custom_events = ?, updated_at = ? WHERE id = ?")
         .params(
             integration.name(),
             integration.endpoint(),
             integration.status().wire(),
             eventsJson(integration.events()),
+            customJson(integration.events()),
             Sql.ts(integration.updatedAt()),
             integration.id())
         .update();
@@ -142,7 +144,8 @@ public class IntegrationStore {
         rs.getString("write_key_mask"),
         rs.getString("endpoint"),
         Integration.Status.valueOf(rs.getString("status").toUpperCase()),
-        parseEvents(rs.getString("events")),
+        parseEvents(rs.getString("events"))
+            .withCustom(CustomEvents.fromStored(rs.getString("custom_events"), json)),
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "updated_at"));
   }
@@ -155,6 +158,10 @@ public class IntegrationStore {
                 .put("enabled", setting.enabled())
                 .put("name", setting.name()));
     return json.writeValueAsString(node);
+  }
+
+  private String customJson(EventSettings events) {
+    return json.writeValueAsString(events.custom().toJson(json));
   }
 
   private EventSettings parseEvents(String text) {

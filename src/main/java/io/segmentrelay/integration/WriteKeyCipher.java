@@ -12,11 +12,12 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
- * Encrypts write keys at rest with AES-256-GCM under the master key (I6). The integration id is
- * bound in as associated data, so a ciphertext copied onto another row does not decrypt.
+ * Encrypts write keys (and other secrets the relay must use, not just check) at rest with
+ * AES-256-GCM under the master key (I6). The owning row's id is bound in as associated data, so a
+ * ciphertext copied onto another row does not decrypt.
  */
 @Component
-class WriteKeyCipher {
+public class WriteKeyCipher {
 
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
@@ -28,7 +29,7 @@ class WriteKeyCipher {
     this.key = new SecretKeySpec(secrets.masterKey(), "AES");
   }
 
-  String encrypt(String writeKey, String integrationId) {
+  public String encrypt(String writeKey, String integrationId) {
     var iv = new byte[IV_BYTES];
     random.nextBytes(iv);
     try {
@@ -41,7 +42,7 @@ class WriteKeyCipher {
     }
   }
 
-  String decrypt(String stored, String integrationId) {
+  public String decrypt(String stored, String integrationId) {
     if (!stored.startsWith("v1:")) {
       throw new IllegalStateException("Unknown write key format; this indicates a bug");
     }

@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,6 +53,26 @@ public final class TrackCall {
    * its {@code sentAt} (under 64 bytes).
    */
   public static final int MAX_BYTES = 32 * 1024 - 64;
+
+  /** Properties the relay always sets: a custom event's own properties never replace them. */
+  public static final List<String> ALWAYS_SENT =
+      List.of("app_id", "organization_id", "traits", "identities", "references");
+
+  /**
+   * The property names of this event's track call that the relay sets itself, in the order it
+   * writes them: a custom property of the same name is left out.
+   */
+  public static Set<String> reservedProperties(SurveyEvent event) {
+    var reserved = new LinkedHashSet<String>();
+    if (event.responseId() != null) {
+      reserved.add("response_id");
+    }
+    if (event.surveyId() != null) {
+      reserved.add("survey_id");
+    }
+    reserved.addAll(ALWAYS_SENT);
+    return reserved;
+  }
 
   /** The longest note kept with a delivery. */
   private static final int MAX_NOTE = 500;
@@ -192,6 +215,15 @@ public final class TrackCall {
       call.writeStringProperty("event_id", event.id());
     }
     call.writeEndObject();
+    if (event.properties() != null && !event.properties().isEmpty()) {
+      var reserved = reservedProperties(event);
+      for (var property : event.properties().properties()) {
+        if (!reserved.contains(property.getKey())) {
+          call.writeName(property.getKey());
+          call.writeTree(property.getValue());
+        }
+      }
+    }
     call.writeEndObject();
   }
 

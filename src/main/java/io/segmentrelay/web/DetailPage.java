@@ -2,6 +2,7 @@ package io.segmentrelay.web;
 
 import io.segmentrelay.delivery.DeliveryService;
 import io.segmentrelay.delivery.DeliveryStats;
+import io.segmentrelay.inbound.InboundService;
 import io.segmentrelay.integration.IntegrationService;
 import io.segmentrelay.segment.SegmentEndpoints;
 import java.util.Map;
@@ -19,16 +20,19 @@ class DetailPage {
   private final DeliveryService deliveries;
   private final SegmentEndpoints endpoints;
   private final Format format;
+  private final InboundService inbound;
 
   DetailPage(
       IntegrationService integrations,
       DeliveryService deliveries,
       SegmentEndpoints endpoints,
-      Format format) {
+      Format format,
+      InboundService inbound) {
     this.integrations = integrations;
     this.deliveries = deliveries;
     this.endpoints = endpoints;
     this.format = format;
+    this.inbound = inbound;
   }
 
   String render(Model model, String organizationId, String integrationId) {
@@ -40,15 +44,22 @@ class DetailPage {
     model.addAttribute("chart", HourlyChart.of(stats.hourly(), format));
     model.addAttribute("writeKeyRejected", writeKeyRejected(stats.lastError()));
     model.addAttribute("endpoints", endpoints.all());
+    model.addAttribute("sourceApps", inbound.apps(organizationId));
     if (!model.containsAttribute("config")) {
       model.addAttribute("config", ConfigurationForm.of(integration));
     }
     if (!model.containsAttribute("eventRows")) {
       model.addAttribute("eventRows", EventRow.of(integration.events()));
     }
+    if (!model.containsAttribute("customEvents")) {
+      model.addAttribute("customEvents", CustomEventForm.of(integration.events().custom()));
+    }
     if (!model.containsAttribute("errors")) {
       model.addAttribute("errors", Map.of());
     }
+    @SuppressWarnings("unchecked")
+    var errors = (Map<String, String>) model.getAttribute("errors");
+    model.addAttribute("customEventsError", CustomEventForm.error(errors));
     return "integrations/detail";
   }
 

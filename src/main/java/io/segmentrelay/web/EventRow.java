@@ -36,6 +36,7 @@ record EventRow(String key, String canonicalName, String description, boolean en
     }
     var body = json.createObjectNode();
     body.set("events", events);
+    CustomEventForm.patch(form, body);
     return body;
   }
 

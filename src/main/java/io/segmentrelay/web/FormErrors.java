@@ -36,7 +36,8 @@ final class FormErrors {
       case "writeKey" -> "Write Key";
       case "endpoint" -> "Destination endpoint";
       case "name" -> "Name";
-      default -> field.startsWith("events.") ? "The name" : field;
+      default -> field.startsWith("events.") ? "The name"
+          : field.startsWith("customEvents") ? "Custom events:" : field;
     };
   }
 }

@@ -71,6 +71,7 @@ class IntegrationDetailController {
       return "redirect:/integrations/" + id + "#events";
     } catch (ApiException e) {
       model.addAttribute("eventRows", EventRow.submitted(form));
+      model.addAttribute("customEvents", CustomEventForm.submitted(form));
       model.addAttribute("errors", FormErrors.of(e));
       return page.render(model, admin.organizationId(), id);
     }
