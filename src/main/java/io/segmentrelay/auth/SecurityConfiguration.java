@@ -64,7 +64,9 @@ class SecurityConfiguration {
   @Bean
   @Order(2)
   SecurityFilterChain openEndpoints(HttpSecurity http) throws Exception {
-    http.securityMatcher("/sandbox/**", "/actuator/**", "/error")
+    http.securityMatcher(
+            "/sandbox/**", "/actuator/**", "/error", "/v3/api-docs/**", "/v3/api-docs",
+            "/swagger-ui/**", "/swagger-ui.html")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
