@@ -5,7 +5,6 @@ import io.segmentrelay.system.ApiException;
 import io.segmentrelay.system.FieldError;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 class InboundController {
 
   static final int MAX_BODY_BYTES = 1024 * 1024;
-  static final String PATH = "/v1/segment/inbound";
+  static final String PATH = InboundView.PATH;
 
   private final InboundService inbound;
   private final JsonMapper json;
@@ -61,13 +59,6 @@ class InboundController {
     return Map.of("accepted", inbound.accept(app, parsed.messages()));
   }
 
-  /** What the admin API shows of an app's inbound endpoint. */
-  record View(
-      String appId, String url, String signedUrl, boolean secretSet, Instant secretCreatedAt,
-      Counts last24h, Instant lastReceivedAt, String lastType) {}
-
-  record Counts(long received, long applied, long ignored) {}
-
   @PostMapping(path = "/api/v1/apps/{appId}/inbound-secret", produces = "application/json")
   Map<String, String> rotateSecret(
       @AuthenticationPrincipal Caller.Admin admin, @PathVariable String appId) {
@@ -75,21 +66,8 @@ class InboundController {
   }
 
   @GetMapping(path = "/api/v1/apps/{appId}/inbound", produces = "application/json")
-  View status(@AuthenticationPrincipal Caller.Admin admin, @PathVariable String appId) {
-    return view(inbound.status(admin.organizationId(), appId), baseUrl());
-  }
-
-  static View view(InboundService.Status status, String baseUrl) {
-    var counts = status.last24h();
-    var url = baseUrl + PATH;
-    return new View(status.appId(), url, url + "?appId=" + status.appId(), status.secretSet(),
-        status.secretCreatedAt(),
-        new Counts(counts.applied() + counts.ignored(), counts.applied(), counts.ignored()),
-        counts.lastReceivedAt(), counts.lastType());
-  }
-
-  static String baseUrl() {
-    return ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
+  InboundView status(@AuthenticationPrincipal Caller.Admin admin, @PathVariable String appId) {
+    return InboundView.of(inbound.status(admin.organizationId(), appId));
   }
 
   private static byte[] readBody(HttpServletRequest request) throws IOException {

@@ -143,7 +143,7 @@ public class InboundService {
   }
 
   /** Creates or rotates the app's secret and returns it: the only time it is shown. */
-  String rotateSecret(String organizationId, String appId) {
+  public String rotateSecret(String organizationId, String appId) {
     requireApp(organizationId, appId);
     var secret = Ids.token("srs");
     tx.executeWithoutResult(
@@ -152,11 +152,11 @@ public class InboundService {
   }
 
   /** The app's inbound status: whether a secret exists, and the last 24 hours' counts. */
-  record Status(
+  public record Status(
       String appId, String appName, boolean secretSet, java.time.Instant secretCreatedAt,
       InboundStore.Counts last24h) {}
 
-  Status status(String organizationId, String appId) {
+  public Status status(String organizationId, String appId) {
     var app = requireApp(organizationId, appId);
     var created = store.secretCreatedAt(appId);
     return new Status(app.id(), app.name(), created.isPresent(), created.orElse(null),

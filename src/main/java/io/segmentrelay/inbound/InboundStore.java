@@ -107,7 +107,7 @@ public class InboundStore {
   }
 
   /** Counts by outcome since a time, and the last message received. */
-  record Counts(long applied, long ignored, Instant lastReceivedAt, String lastType) {}
+  public record Counts(long applied, long ignored, Instant lastReceivedAt, String lastType) {}
 
   Counts counts(String appId, Instant since) {
     var byOutcome = jdbc.sql("SELECT outcome, COUNT(*) FROM inbound_messages"

@@ -1,6 +1,8 @@
-package io.segmentrelay.inbound;
+package io.segmentrelay.web;
 
 import io.segmentrelay.auth.Caller;
+import io.segmentrelay.inbound.InboundService;
+import io.segmentrelay.inbound.InboundView;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -47,7 +49,7 @@ class SourcePageController {
   private String render(Caller.Admin admin, String appId, Model model) {
     var status = inbound.status(admin.organizationId(), appId);
     model.addAttribute("app", status);
-    model.addAttribute("inbound", InboundController.view(status, InboundController.baseUrl()));
+    model.addAttribute("inbound", InboundView.of(status));
     return "apps/source";
   }
 }
