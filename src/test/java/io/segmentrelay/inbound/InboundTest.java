@@ -30,6 +30,9 @@ import javax.crypto.spec.SecretKeySpec;
 import okhttp3.OkHttpClient;
 import okio.Buffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -37,9 +40,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Segment as a source, fed by Segment's own Java library (analytics-java), so the messages have
  * exactly the shape Segment sends: its batch envelope, message ids, timestamps and context.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class InboundTest extends RelayTest {
 
   @Autowired JdbcClient jdbc;
+  @Autowired InboundRetention retention;
 
   private String rotate(Tenant tenant) {
     var response = api.post("/api/v1/apps/" + tenant.appId() + "/inbound-secret", tenant.adminToken(), Map.of());
@@ -193,6 +198,12 @@ class InboundTest extends RelayTest {
     var traits = jdbc.sql("SELECT traits FROM profiles WHERE organization_id = ? AND profile_key = 'user:u_1'")
         .param(tenant.organizationId()).query(String.class).single();
     assertThat(traits).isEqualTo("{\"plan\":\"free\"}");
+
+    // Past retention the id is forgotten: what is left of the counts is only newer messages.
+    clock.set(START.plus(java.time.Duration.ofDays(31)));
+    assertThat(retention.purge()).isGreaterThanOrEqualTo(1);
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM inbound_messages WHERE app_id = ?").param(tenant.appId())
+        .query(Long.class).single()).isZero();
   }
 
   @Test
@@ -229,7 +240,7 @@ class InboundTest extends RelayTest {
   }
 
   @Test
-  void rotating_the_secret_shows_it_once_and_stops_the_old_one() {
+  void rotating_the_secret_shows_it_once_and_stops_the_old_one(CapturedOutput output) {
     var tenant = newTenant();
     var status = api.get("/api/v1/apps/" + tenant.appId() + "/inbound", tenant.adminToken()).json();
     assertThat(status.get("secretSet").asBoolean()).isFalse();
@@ -256,6 +267,7 @@ class InboundTest extends RelayTest {
     assertThat(api.get("/api/v1/apps/" + tenant.appId() + "/inbound", other.adminToken()).status()).isEqualTo(404);
     assertThat(api.post("/api/v1/apps/" + tenant.appId() + "/inbound-secret", tenant.ingestKey(), Map.of()).status())
         .isEqualTo(401);
+    assertThat(output.getAll()).doesNotContain(old).doesNotContain(current);
   }
 
   @Test
