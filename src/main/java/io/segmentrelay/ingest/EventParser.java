@@ -97,6 +97,13 @@ final class EventParser {
         fields.optionalObject("references"),
         custom ? fields.requiredString("name", MAX_NAME) : null,
         custom ? properties(fields) : null);
+    if (!custom) {
+      for (var field : new String[] {"name", "properties"}) {
+        if (!fields.absent(field)) {
+          warnings.add(at + field + " is only sent for custom events; it was ignored");
+        }
+      }
+    }
     if (custom && event.properties() != null) {
       var reserved = TrackCall.reservedProperties(event);
       for (var key : event.properties().propertyNames()) {

@@ -35,6 +35,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Segment as a source, fed by Segment's own Java library (analytics-java), so the messages have
@@ -182,6 +183,27 @@ class InboundTest extends RelayTest {
     }
     assertThat(userOf).containsEntry("anon_2", "u_2").containsEntry("anon_3", "u_3")
         .containsEntry("anon_4", "u_4").containsEntry("anon_5", null);
+  }
+
+  /** A batch exactly as @segment/analytics-node 3.1.0 sent it (see src/test/node). */
+  @Test
+  void a_batch_from_segments_node_library_is_applied_as_sent() throws Exception {
+    var tenant = newTenant();
+    var secret = rotate(tenant);
+    JsonNode fixture;
+    try (var in = getClass().getResourceAsStream("/fixtures/analytics-node-batch.json")) {
+      fixture = Api.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    assertThat(fixture.get("path").asString()).isEqualTo("/v1/segment/inbound");
+    var response = api.send("POST", "/v1/segment/inbound", secret, fixture.get("contentType").asString(),
+        fixture.get("body").toString());
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+    assertThat(response.json().get("accepted").asInt()).isEqualTo(6);
+    assertThat(counts(tenant)).isEqualTo(new Counts(6, 4, 2));
+    var links = jdbc.sql("SELECT anonymous_id || '>' || user_id FROM identity_links WHERE organization_id = ?")
+        .param(tenant.organizationId()).query(String.class).list();
+    assertThat(links).containsExactlyInAnyOrder("node_anon_1>node_u_1", "node_anon_2>node_u_2",
+        "node_anon_3>node_u_3", "node_anon_4>node_u_4");
   }
 
   @Test

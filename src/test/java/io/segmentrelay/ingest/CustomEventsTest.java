@@ -144,6 +144,17 @@ class CustomEventsTest extends RelayTest {
   }
 
   @Test
+  void a_lifecycle_event_with_a_name_or_properties_is_accepted_with_a_warning() {
+    var tenant = newTenant();
+    var event = event("evt_l1");
+    event.put("properties", Map.of("score", 1));
+    var accepted = postEvents(tenant, event);
+    assertThat(accepted.status()).isEqualTo(202);
+    assertThat(accepted.json().get("warnings").toString())
+        .isEqualTo("[\"properties is only sent for custom events; it was ignored\"]");
+  }
+
+  @Test
   void a_custom_setting_can_be_given_at_creation() {
     var tenant = newTenant();
     var body = Api.map("type", "segment", "name", "S", "writeKey", newWriteKey(),
