@@ -1,5 +1,5 @@
 -- Which custom events an integration forwards ({"mode": "none"} unless an admin chose).
-ALTER TABLE integrations ADD COLUMN custom_events VARCHAR(20000) DEFAULT '{"mode":"none"}' NOT NULL;
+ALTER TABLE integrations ADD COLUMN custom_events VARCHAR DEFAULT '{"mode":"none"}' NOT NULL;
 
 -- Segment as a source: one secret per app, as a hash (Bearer calls) and encrypted (signatures
 -- are checked with the secret itself).

@@ -155,6 +155,25 @@ class CustomEventsTest extends RelayTest {
   }
 
   @Test
+  void the_largest_setting_allowed_is_stored_whole() {
+    var tenant = newTenant();
+    var id = newIntegration(tenant, newWriteKey());
+    var names = new String[200];
+    var renames = new java.util.LinkedHashMap<String, String>();
+    for (int i = 0; i < names.length; i++) {
+      names[i] = String.format("%03d", i) + "é".repeat(197);
+      renames.put(names[i], String.format("%03d", i) + "r".repeat(197));
+    }
+    setCustom(tenant, id, Map.of("mode", "allow", "allow", names, "renames", renames), 200);
+    var shown = api.get("/api/v1/integrations/" + id, tenant.adminToken()).json().get("customEvents");
+    assertThat(shown.get("allow")).hasSize(200);
+    assertThat(shown.get("renames").get(names[199]).asString()).isEqualTo(renames.get(names[199]));
+    var tooMany = java.util.Arrays.copyOf(names, 201);
+    tooMany[200] = "one more";
+    setCustom(tenant, id, Map.of("mode", "allow", "allow", tooMany), 400);
+  }
+
+  @Test
   void a_custom_setting_can_be_given_at_creation() {
     var tenant = newTenant();
     var body = Api.map("type", "segment", "name", "S", "writeKey", newWriteKey(),
