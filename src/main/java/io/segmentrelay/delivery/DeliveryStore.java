@@ -1,6 +1,7 @@
 package io.segmentrelay.delivery;
 
 import io.segmentrelay.delivery.Delivery.Status;
+import io.segmentrelay.integration.HeldDeliveries;
 import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.RowInserts;
 import io.segmentrelay.system.Sql;
@@ -24,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * need.
  */
 @Repository
-public class DeliveryStore {
+public class DeliveryStore implements HeldDeliveries {
 
   static final String COLUMNS =
       "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, g.status, d.payload,"
@@ -75,6 +76,12 @@ public class DeliveryStore {
             .timestamp(d.createdAt()).string(d.note()));
   }
 
+  @Override
+  public void deleteAll(String integrationId) {
+    jdbc.sql("DELETE FROM deliveries WHERE integration_id = ?").param(integrationId).update();
+  }
+
+  @Override
   public long countHeld(String integrationId) {
     return count(integrationId, Status.HELD);
   }
@@ -88,6 +95,7 @@ public class DeliveryStore {
   }
 
   /** On pause: everything waiting (new or for a retry) is held until resume. */
+  @Override
   public void holdWaiting(String integrationId, Instant now) {
     jdbc.sql(
             "UPDATE delivery_groups SET status = 'held', updated_at = ?"
@@ -97,6 +105,7 @@ public class DeliveryStore {
   }
 
   /** On resume: held deliveries are due now, and go oldest first (claims order by id). */
+  @Override
   public void releaseHeld(String integrationId, Instant now) {
     jdbc.sql(
             "UPDATE delivery_groups SET status = 'pending', next_attempt_at = ?, updated_at = ?"
@@ -106,6 +115,7 @@ public class DeliveryStore {
   }
 
   /** On resume with discard: held deliveries are never sent. */
+  @Override
   public void discardHeld(String integrationId, Instant now) {
     jdbc.sql(
             "UPDATE delivery_groups SET status = 'discarded', next_attempt_at = NULL, updated_at = ?,"

@@ -1,7 +1,6 @@
 package io.segmentrelay.integration;
 
 import io.segmentrelay.auth.Caller;
-import io.segmentrelay.delivery.DeliveryStore;
 import io.segmentrelay.system.ApiException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,9 +25,9 @@ import tools.jackson.databind.JsonNode;
 class IntegrationController {
 
   private final IntegrationService service;
-  private final DeliveryStore deliveries;
+  private final HeldDeliveries deliveries;
 
-  IntegrationController(IntegrationService service, DeliveryStore deliveries) {
+  IntegrationController(IntegrationService service, HeldDeliveries deliveries) {
     this.service = service;
     this.deliveries = deliveries;
   }

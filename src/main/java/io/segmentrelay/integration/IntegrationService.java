@@ -1,7 +1,5 @@
 package io.segmentrelay.integration;
 
-import io.segmentrelay.delivery.DeliveriesReady;
-import io.segmentrelay.delivery.DeliveryStore;
 import io.segmentrelay.segment.SegmentEndpoints;
 import io.segmentrelay.system.ApiException;
 import io.segmentrelay.system.FieldError;
@@ -23,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 public class IntegrationService {
 
   private final IntegrationStore store;
-  private final DeliveryStore deliveries;
+  private final HeldDeliveries deliveries;
   private final SegmentEndpoints endpoints;
   private final Clock clock;
   private final ApplicationEventPublisher publisher;
@@ -31,7 +29,7 @@ public class IntegrationService {
 
   IntegrationService(
       IntegrationStore store,
-      DeliveryStore deliveries,
+      HeldDeliveries deliveries,
       SegmentEndpoints endpoints,
       Clock clock,
       ApplicationEventPublisher publisher,
@@ -110,6 +108,7 @@ public class IntegrationService {
     if (!store.delete(organizationId, id)) {
       throw ApiException.notFound("Integration");
     }
+    deliveries.deleteAll(id);
   }
 
   /** Pauses delivery: waiting deliveries become held, new events are held on arrival (I5). */
@@ -136,7 +135,7 @@ public class IntegrationService {
               }
               return active;
             });
-    publisher.publishEvent(new DeliveriesReady());
+    publisher.publishEvent(new IntegrationResumed(id));
     return resumed;
   }
 
