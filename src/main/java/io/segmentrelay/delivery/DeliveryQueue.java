@@ -22,8 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The queue: groups of deliveries (those of one ingest request to one integration) in {@code
- * delivery_groups}, claimed under a lease, given their outcomes, reclaimed when a lease expires
- * (L5). Every statement takes {@code now} from the caller's clock.
+ * delivery_groups}, claimed under a lease, given their outcomes, reclaimed when a lease expires.
+ * Every statement takes {@code now} from the caller's clock.
  */
 @Repository
 class DeliveryQueue {

@@ -150,7 +150,7 @@ public class DeliveryStore implements HeldDeliveries {
   }
 
   /**
-   * Makes finished deliveries due again with a fresh retry schedule (L7). The message id stays,
+   * Makes finished deliveries due again with a fresh retry schedule. The message id stays,
    * so Segment still dedupes a delivery that had in fact arrived. The attempt that delivered a
    * delivery, kept in its group's row, moves to the attempt log first, so the log keeps it. One
    * delivery of a larger group moves to a group of its own first.

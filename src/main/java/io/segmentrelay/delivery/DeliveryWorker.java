@@ -345,7 +345,7 @@ class DeliveryWorker {
 
   /**
    * What takes the place of a frozen payload's closing brace: this attempt's {@code sentAt}, the
-   * only part of a track call that changes (T3).
+   * only part of a track call that changes.
    */
   private static byte[] sentAtSuffix(String sentAt) {
     return (",\"sentAt\":\"" + sentAt + "\"}").getBytes(StandardCharsets.UTF_8);

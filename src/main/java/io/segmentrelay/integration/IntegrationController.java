@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** The integrations management API (M). Another organization's integration is a 404. */
+/** The integrations management API. Another organization's integration is a 404. */
 @RestController
 @RequestMapping(path = "/api/v1/integrations", produces = "application/json")
 class IntegrationController {

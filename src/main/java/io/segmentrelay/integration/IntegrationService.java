@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Creating, changing, pausing and resuming integrations. Changes are read by ingest and delivery
- * at each event and attempt, so they take effect without a restart (I3).
+ * at each event and attempt, so they take effect without a restart.
  */
 @Service
 public class IntegrationService {
@@ -111,7 +111,7 @@ public class IntegrationService {
     deliveries.deleteAll(id);
   }
 
-  /** Pauses delivery: waiting deliveries become held, new events are held on arrival (I5). */
+  /** Pauses delivery: waiting deliveries become held, new events are held on arrival. */
   @Transactional
   public Integration pause(String organizationId, String id) {
     var current = get(organizationId, id);

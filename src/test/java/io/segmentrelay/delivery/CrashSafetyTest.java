@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** At least once and never twice in normal operation, across nodes (L5). */
+/** At least once and never twice in normal operation, across nodes. */
 class CrashSafetyTest extends DeliveryTestSupport {
 
   @Autowired DeliveryQueue queue;
