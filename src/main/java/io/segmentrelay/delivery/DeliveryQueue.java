@@ -23,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The queue: groups of deliveries (those of one ingest request to one integration) in {@code
  * delivery_groups}, claimed under a lease, given their outcomes, reclaimed when a lease expires.
- * Every statement takes {@code now} from the caller's clock.
+ * Every statement takes {@code now} from the caller's clock. Longer than most files: every change
+ * of a group's state by the dispatcher (claim, outcome, lease) is here, in one place.
  */
 @Repository
 class DeliveryQueue {

@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The deliveries (frozen track calls, each in a group that holds its state) and their attempt
  * log. Claiming and outcomes live in {@link DeliveryQueue}; this class is what ingest and the API
- * need.
+ * need: inserts, reads for the log, and the admin's pause, resume, retry and replay, kept together
+ * because they share the group-splitting rules.
  */
 @Repository
 public class DeliveryStore implements HeldDeliveries {
