@@ -12,7 +12,7 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The Events section of an integration (I4): per lifecycle event, whether it is forwarded and under
+ * The Events section of an integration: per lifecycle event, whether it is forwarded and under
  * which name; and which custom events are forwarded.
  */
 public record EventSettings(Map<LifecycleEvent, Setting> settings, CustomEvents custom) {

@@ -1,7 +1,6 @@
 package io.segmentrelay.integration;
 
 import io.segmentrelay.auth.Caller;
-import io.segmentrelay.delivery.DeliveryStore;
 import io.segmentrelay.system.ApiException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,17 +20,17 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The integrations management API (M). Another organization's integration is a 404. */
+/** The integrations management API. Another organization's integration is a 404. */
 @RestController
 @RequestMapping(path = "/api/v1/integrations", produces = "application/json")
 class IntegrationController {
 
   private final IntegrationService service;
-  private final DeliveryStore deliveries;
+  private final HeldDeliveries deliveries;
 
   private final JsonMapper json;
 
-  IntegrationController(IntegrationService service, DeliveryStore deliveries, JsonMapper json) {
+  IntegrationController(IntegrationService service, HeldDeliveries deliveries, JsonMapper json) {
     this.service = service;
     this.deliveries = deliveries;
     this.json = json;

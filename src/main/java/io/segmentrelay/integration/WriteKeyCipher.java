@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Encrypts write keys (and other secrets the relay must use, not just check) at rest with
- * AES-256-GCM under the master key (I6). The owning row's id is bound in as associated data, so a
+ * AES-256-GCM under the master key. The owning row's id is bound in as associated data, so a
  * ciphertext copied onto another row does not decrypt.
  */
 @Component

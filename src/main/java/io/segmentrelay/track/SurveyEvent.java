@@ -4,7 +4,7 @@ import java.time.Instant;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A validated event from the platform (E1): a lifecycle event, or a custom one the platform's
+ * A validated event from the platform: a lifecycle event, or a custom one the platform's
  * customer sends under its own name. Optional fields are null when not given.
  *
  * @param type the lifecycle event; null for a custom event
