@@ -254,7 +254,8 @@ class InboundTest extends RelayTest {
     var noAppId = http("/v1/segment/inbound", body, hmacSha1(secret, body.getBytes(StandardCharsets.UTF_8)));
     assertThat(noAppId.statusCode()).isEqualTo(401);
     assertThat(counts(tenant)).isEqualTo(new Counts(0, 0, 0));
-    assertThat(jdbc.sql("SELECT COUNT(*) FROM identity_links WHERE anonymous_id = 'anon_x'")
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM identity_links WHERE anonymous_id = 'anon_x'"
+            + " AND organization_id = ?").param(tenant.organizationId())
         .query(Long.class).single()).isZero();
 
     assertThat(signed(tenant, secret, body).statusCode()).isEqualTo(200);
@@ -313,7 +314,8 @@ class InboundTest extends RelayTest {
         .at("/errors/0/field").asString()).isEqualTo("body");
     assertThat(api.send("POST", "/v1/segment/inbound", secret, "text/plain", "{}").status()).isEqualTo(415);
     assertThat(counts(tenant)).isEqualTo(new Counts(0, 0, 0));
-    assertThat(jdbc.sql("SELECT COUNT(*) FROM identity_links WHERE anonymous_id = 'anon_v'")
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM identity_links WHERE anonymous_id = 'anon_v'"
+            + " AND organization_id = ?").param(tenant.organizationId())
         .query(Long.class).single()).isZero();
   }
 
