@@ -7,7 +7,6 @@ import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -49,7 +48,7 @@ class SecurityConfiguration {
             auth ->
                 auth.requestMatchers("/v1/**")
                     .hasRole("APP")
-                    .requestMatchers(HttpMethod.POST, "/api/v1/organizations")
+                    .requestMatchers("/api/v1/organizations", "/api/v1/organizations/**")
                     .hasRole("OPERATOR")
                     .anyRequest()
                     .hasRole("ADMIN"))

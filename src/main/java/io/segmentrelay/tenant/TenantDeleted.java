@@ -1,8 +1,9 @@
 package io.segmentrelay.tenant;
 
 /**
- * Published after an organization or an app was deleted (its credentials are already revoked), so
- * that what belongs to it elsewhere stops too.
+ * Published inside the transaction that deletes an organization or an app (its credentials are
+ * already revoked), so that what belongs to it elsewhere stops in the same commit. Listeners run
+ * synchronously, in that transaction; should one fail, nothing is deleted.
  *
  * @param appId the deleted app; null when the whole organization was deleted
  */

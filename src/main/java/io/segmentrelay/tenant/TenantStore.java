@@ -16,8 +16,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Organizations, apps and their credentials: admin tokens and ingest keys, stored as hashes. A
- * token is looked up in the database on every request, so revoking one takes effect at once on
- * every node.
+ * token is looked up in the database on every request, with its organization and app, so a
+ * revoked token or a deleted tenant is refused at once on every node.
  */
 @Repository
 public class TenantStore {
@@ -35,15 +35,23 @@ public class TenantStore {
     this.clock = clock;
   }
 
-  /** An organization, app or credential as the API lists it. */
-  record Named(String id, String name, Instant createdAt) {}
+  /** An organization or app as the API lists it. */
+  public record Named(String id, String name, Instant createdAt) {}
 
-  /** A credential as the API lists it: never the token itself. */
-  record Credential(
+  /**
+   * A credential as the API lists it: never the token itself.
+   *
+   * @param kind {@code admin} or {@code ingest}
+   * @param appId the app of an ingest key; null for an admin token
+   */
+  public record Credential(
       String id, String kind, String appId, String mask, Instant createdAt, Instant lastUsedAt) {}
 
   /** A new credential, with its token: the only time the token is seen. */
-  record Issued(String id, String token) {}
+  public record Issued(String id, String token) {}
+
+  /** An admin token found by its hash: the credential and its organization. */
+  public record AdminToken(String credentialId, String organizationId) {}
 
   void insertOrganization(String id, String name, Instant now) {
     jdbc.sql("INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)")
@@ -76,6 +84,23 @@ public class TenantStore {
         .list();
   }
 
+  Optional<Named> organization(String id) {
+    return jdbc.sql("SELECT id, name, created_at FROM organizations WHERE id = ?"
+            + " AND deleted_at IS NULL")
+        .param(id)
+        .query((rs, n) -> new Named(rs.getString(1), rs.getString(2), Sql.instant(rs, 3)))
+        .optional();
+  }
+
+  /**
+   * Locks the live organization's row until the transaction ends, so that checks across its
+   * credentials (the last admin token) and its deletion are not raced.
+   */
+  boolean lockOrganization(String id) {
+    return !jdbc.sql("SELECT id FROM organizations WHERE id = ? AND deleted_at IS NULL FOR UPDATE")
+        .param(id).query(String.class).list().isEmpty();
+  }
+
   List<Named> apps(String organizationId) {
     return jdbc.sql("SELECT id, name, created_at FROM apps WHERE organization_id = ?"
             + " AND deleted_at IS NULL ORDER BY created_at, id")
@@ -84,10 +109,8 @@ public class TenantStore {
         .list();
   }
 
-  boolean appExists(String organizationId, String appId) {
-    return jdbc.sql("SELECT COUNT(*) FROM apps WHERE organization_id = ? AND id = ?"
-            + " AND deleted_at IS NULL")
-        .params(organizationId, appId).query(Integer.class).single() > 0;
+  Optional<Named> app(String organizationId, String id) {
+    return apps(organizationId).stream().filter(a -> a.id().equals(id)).findFirst();
   }
 
   boolean renameOrganization(String id, String name) {
@@ -101,27 +124,37 @@ public class TenantStore {
         .params(name, organizationId, id).update() > 0;
   }
 
-  /** Marks the organization deleted and revokes every credential of it and of its apps. */
+  /**
+   * Marks the organization and its apps deleted and revokes every credential of them. The rows
+   * stay, as the owners of what was accepted for them.
+   */
   boolean deleteOrganization(String id, Instant now) {
-    jdbc.sql("DELETE FROM credentials WHERE organization_id = ?").param(id).update();
-    jdbc.sql("UPDATE apps SET deleted_at = ? WHERE organization_id = ? AND deleted_at IS NULL")
-        .params(Sql.ts(now), id).update();
-    return jdbc.sql("UPDATE organizations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")
+    var deleted = jdbc.sql("UPDATE organizations SET deleted_at = ? WHERE id = ?"
+            + " AND deleted_at IS NULL")
         .params(Sql.ts(now), id).update() > 0;
+    if (deleted) {
+      jdbc.sql("DELETE FROM credentials WHERE organization_id = ?").param(id).update();
+      jdbc.sql("UPDATE apps SET deleted_at = ? WHERE organization_id = ? AND deleted_at IS NULL")
+          .params(Sql.ts(now), id).update();
+    }
+    return deleted;
   }
 
   /** Marks the app deleted and revokes its ingest keys. */
   boolean deleteApp(String organizationId, String id, Instant now) {
-    jdbc.sql("DELETE FROM credentials WHERE organization_id = ? AND app_id = ?")
-        .params(organizationId, id).update();
-    return jdbc.sql("UPDATE apps SET deleted_at = ? WHERE organization_id = ? AND id = ?"
+    var deleted = jdbc.sql("UPDATE apps SET deleted_at = ? WHERE organization_id = ? AND id = ?"
             + " AND deleted_at IS NULL")
         .params(Sql.ts(now), organizationId, id).update() > 0;
+    if (deleted) {
+      jdbc.sql("DELETE FROM credentials WHERE organization_id = ? AND app_id = ?")
+          .params(organizationId, id).update();
+    }
+    return deleted;
   }
 
   List<Credential> credentials(String organizationId) {
     return jdbc.sql("SELECT id, kind, app_id, mask, created_at, last_used_at FROM credentials"
-            + " WHERE organization_id = ? ORDER BY app_id NULLS FIRST, created_at, id")
+            + " WHERE organization_id = ? ORDER BY created_at, id")
         .param(organizationId)
         .query((rs, n) -> new Credential(rs.getString("id"), rs.getString("kind"),
             rs.getString("app_id"), rs.getString("mask"), Sql.instant(rs, "created_at"),
@@ -141,31 +174,50 @@ public class TenantStore {
   }
 
   boolean revoke(String organizationId, String id) {
+    lastUseWritten.remove(id);
     return jdbc.sql("DELETE FROM credentials WHERE organization_id = ? AND id = ?")
         .params(organizationId, id).update() > 0;
   }
 
+  /** The admin token with this hash, of a live organization. */
+  public Optional<AdminToken> findAdminToken(String hash) {
+    return jdbc.sql("SELECT c.id, c.organization_id FROM credentials c"
+            + " JOIN organizations o ON o.id = c.organization_id"
+            + " WHERE c.token_hash = ? AND c.kind = 'admin' AND o.deleted_at IS NULL")
+        .param(hash)
+        .query((rs, n) -> new AdminToken(rs.getString(1), rs.getString(2)))
+        .optional()
+        .map(found -> {
+          used(found.credentialId());
+          return found;
+        });
+  }
+
   /** The organization whose admin token has this hash. */
   public Optional<String> findOrganizationByAdminTokenHash(String hash) {
-    return find(hash, "admin").map(Found::organizationId);
+    return findAdminToken(hash).map(AdminToken::organizationId);
   }
 
-  /** The app, and its organization, whose ingest key has this hash. */
+  /** Whether the admin token a session was signed in with is still valid. */
+  public boolean adminTokenValid(String credentialId) {
+    return jdbc.sql("SELECT COUNT(*) FROM credentials c"
+            + " JOIN organizations o ON o.id = c.organization_id"
+            + " WHERE c.id = ? AND c.kind = 'admin' AND o.deleted_at IS NULL")
+        .param(credentialId).query(Integer.class).single() > 0;
+  }
+
+  /** The app, and its organization, whose ingest key has this hash; never a deleted app's. */
   public Optional<Caller.App> findAppByIngestKeyHash(String hash) {
-    return find(hash, "ingest").map(f -> new Caller.App(f.appId(), f.organizationId()));
-  }
-
-  private record Found(String id, String organizationId, String appId) {}
-
-  private Optional<Found> find(String hash, String kind) {
-    var found = jdbc.sql("SELECT id, organization_id, app_id FROM credentials"
-            + " WHERE token_hash = ? AND kind = ?")
-        .params(hash, kind)
-        .query((rs, n) -> new Found(
-            rs.getString("id"), rs.getString("organization_id"), rs.getString("app_id")))
-        .optional();
-    found.ifPresent(f -> used(f.id()));
-    return found;
+    return jdbc.sql("SELECT c.id, c.app_id, c.organization_id FROM credentials c"
+            + " JOIN apps a ON a.id = c.app_id"
+            + " WHERE c.token_hash = ? AND c.kind = 'ingest' AND a.deleted_at IS NULL")
+        .param(hash)
+        .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+        .optional()
+        .map(found -> {
+          used(found[0]);
+          return new Caller.App(found[1], found[2]);
+        });
   }
 
   private void used(String credentialId) {
@@ -180,9 +232,6 @@ public class TenantStore {
 
   /** The organization's name, if it exists. */
   public Optional<String> organizationName(String organizationId) {
-    return jdbc.sql("SELECT name FROM organizations WHERE id = ? AND deleted_at IS NULL")
-        .param(organizationId)
-        .query(String.class)
-        .optional();
+    return organization(organizationId).map(Named::name);
   }
 }
