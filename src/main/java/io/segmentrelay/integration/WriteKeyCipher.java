@@ -12,8 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
- * Encrypts write keys at rest with AES-256-GCM under the master key (I6). The integration id is
- * bound in as associated data, so a ciphertext copied onto another row does not decrypt.
+ * Encrypts write keys at rest with AES-256-GCM under the master key. The integration id is bound
+ * in as associated data, so a ciphertext copied onto another row does not decrypt. During a
+ * rotation, a write key still under the previous master key is read with that one; {@link
+ * MasterKeyRotation} re-encrypts it under the new one at start.
  */
 @Component
 class WriteKeyCipher {
@@ -22,17 +24,28 @@ class WriteKeyCipher {
   private static final int TAG_BITS = 128;
 
   private final SecretKeySpec key;
+  private final SecretKeySpec previous;
   private final SecureRandom random = new SecureRandom();
 
+  @org.springframework.beans.factory.annotation.Autowired
   WriteKeyCipher(Secrets secrets) {
-    this.key = new SecretKeySpec(secrets.masterKey(), "AES");
+    this(secrets.masterKey(), secrets.previousMasterKey().orElse(null));
   }
+
+  /** A cipher under {@code masterKey}, reading also what is under {@code previous} (may be null). */
+  WriteKeyCipher(byte[] masterKey, byte[] previous) {
+    this.key = new SecretKeySpec(masterKey, "AES");
+    this.previous = previous == null ? null : new SecretKeySpec(previous, "AES");
+  }
+
+  /** What a stored write key is encrypted under. */
+  enum Under { CURRENT, PREVIOUS, NEITHER }
 
   String encrypt(String writeKey, String integrationId) {
     var iv = new byte[IV_BYTES];
     random.nextBytes(iv);
     try {
-      var cipher = cipher(Cipher.ENCRYPT_MODE, iv, integrationId);
+      var cipher = cipher(Cipher.ENCRYPT_MODE, key, iv, integrationId);
       var sealed = cipher.doFinal(writeKey.getBytes(StandardCharsets.UTF_8));
       var out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
       return "v1:" + Base64.getEncoder().encodeToString(out);
@@ -42,24 +55,54 @@ class WriteKeyCipher {
   }
 
   String decrypt(String stored, String integrationId) {
+    try {
+      return decrypt(stored, integrationId, key);
+    } catch (GeneralSecurityException e) {
+      if (previous != null) {
+        try {
+          return decrypt(stored, integrationId, previous);
+        } catch (GeneralSecurityException ignored) {
+          // Under neither key: reported below.
+        }
+      }
+      throw new IllegalStateException("Cannot decrypt a write key: was RELAY_MASTER_KEY changed"
+          + " without RELAY_MASTER_KEY_PREVIOUS?", e);
+    }
+  }
+
+  Under under(String stored, String integrationId) {
+    if (decrypts(stored, integrationId, key)) {
+      return Under.CURRENT;
+    }
+    return previous != null && decrypts(stored, integrationId, previous)
+        ? Under.PREVIOUS : Under.NEITHER;
+  }
+
+  private boolean decrypts(String stored, String integrationId, SecretKeySpec under) {
+    try {
+      decrypt(stored, integrationId, under);
+      return true;
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private String decrypt(String stored, String integrationId, SecretKeySpec under)
+      throws GeneralSecurityException {
     if (!stored.startsWith("v1:")) {
       throw new IllegalStateException("Unknown write key format; this indicates a bug");
     }
     var bytes = Base64.getDecoder().decode(stored.substring(3));
-    try {
-      var cipher = cipher(Cipher.DECRYPT_MODE, java.util.Arrays.copyOf(bytes, IV_BYTES), integrationId);
-      var plain = cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES);
-      return new String(plain, StandardCharsets.UTF_8);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "Cannot decrypt a write key: was RELAY_MASTER_KEY changed?", e);
-    }
+    var cipher = cipher(Cipher.DECRYPT_MODE, under, java.util.Arrays.copyOf(bytes, IV_BYTES),
+        integrationId);
+    return new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES),
+        StandardCharsets.UTF_8);
   }
 
-  private Cipher cipher(int mode, byte[] iv, String integrationId)
+  private Cipher cipher(int mode, SecretKeySpec under, byte[] iv, String integrationId)
       throws GeneralSecurityException {
     var cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
+    cipher.init(mode, under, new GCMParameterSpec(TAG_BITS, iv));
     cipher.updateAAD(integrationId.getBytes(StandardCharsets.UTF_8));
     return cipher;
   }
