@@ -109,6 +109,9 @@ class WriteKeyCipher {
 
   /** The masked form shown by the API and UI: the first and last four characters. */
   static String mask(String writeKey) {
-    return io.segmentrelay.system.Ids.mask(writeKey);
+    if (writeKey.length() <= 8) {
+      return "…" + writeKey.substring(Math.max(0, writeKey.length() - 2));
+    }
+    return writeKey.substring(0, 4) + "…" + writeKey.substring(writeKey.length() - 4);
   }
 }

@@ -81,17 +81,6 @@ public final class Ids {
     return prefix + "_" + HexFormat.of().formatHex(bytes);
   }
 
-  /**
-   * The masked form of a secret that the API and UI show: its first and last four characters,
-   * enough to tell two apart and nothing to use.
-   */
-  public static String mask(String secret) {
-    if (secret.length() <= 8) {
-      return "…" + secret.substring(Math.max(0, secret.length() - 2));
-    }
-    return secret.substring(0, 4) + "…" + secret.substring(secret.length() - 4);
-  }
-
   /** RFC 9562 name-based UUID, version 5 (SHA-1). */
   public static UUID uuidV5(UUID namespace, String name) {
     try {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.options.AriaRole;
-import io.segmentrelay.system.Ids;
+import io.segmentrelay.tenant.TenantStore;
 import org.junit.jupiter.api.Test;
 
 /** The "Apps and keys" page in Chromium: rotate an ingest key, rename and delete an app, tokens. */
@@ -18,7 +18,7 @@ class AppsPageTest extends BrowserTest {
     link("Apps").click();
     assertThat(heading("Apps and keys")).isVisible();
     var app = appSection("Web");
-    assertThat(app.getByText(Ids.mask(tenant.ingestKey()))).isVisible();
+    assertThat(app.getByText(TenantStore.mask(tenant.ingestKey()))).isVisible();
     assertThat(app.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
         .setName("Segment as a source"))).hasAttribute("href", "/apps/" + tenant.appId() + "/source");
 
@@ -32,7 +32,7 @@ class AppsPageTest extends BrowserTest {
     assertThat(page.locator("#issued-token")).hasCount(0);
     app = appSection("Web");
     assertThat(app.locator("tbody tr")).hasCount(2);
-    button("Revoke " + Ids.mask(tenant.ingestKey())).click();
+    button("Revoke " + TenantStore.mask(tenant.ingestKey())).click();
     assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("Revoked");
     assertThat(postEvents(tenant, event("evt_2")).status()).isEqualTo(401);
     assertThat(api.post("/v1/events", newKey, event("evt_3")).status()).isEqualTo(202);
@@ -59,7 +59,7 @@ class AppsPageTest extends BrowserTest {
     var second = page.locator("#issued-token").textContent().trim();
     assertThat(second).startsWith("sra_");
 
-    button("Revoke " + Ids.mask(tenant.adminToken())).click();
+    button("Revoke " + TenantStore.mask(tenant.adminToken())).click();
 
     assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/login.*"));
     page.navigate("/apps");
@@ -67,8 +67,8 @@ class AppsPageTest extends BrowserTest {
     page.getByLabel("Admin token").fill(second);
     button("Sign in").click();
     assertThat(heading("Apps and keys")).isVisible(); // back where the session ended
-    assertThat(page.getByText(Ids.mask(tenant.adminToken()))).hasCount(0);
-    button("Revoke " + Ids.mask(second)).click();
+    assertThat(page.getByText(TenantStore.mask(tenant.adminToken()))).hasCount(0);
+    button("Revoke " + TenantStore.mask(second)).click();
     assertThat(page.getByRole(AriaRole.ALERT)).containsText("last admin token");
   }
 
