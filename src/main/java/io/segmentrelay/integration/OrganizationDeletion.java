@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * Deletes the integrations of a deleted organization, with their deliveries and delivery log, in
  * the transaction that deletes the organization: nothing of it is sent any more.
  */
-@Component
+@Component("integrationOrganizationDeletion")
 class OrganizationDeletion {
 
   private static final Logger log = LoggerFactory.getLogger(OrganizationDeletion.class);

@@ -8,10 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Listing, rotating and revoking admin tokens and ingest keys, through the API. */
 class KeyLifecycleTest extends RelayTest {
+
+  @Autowired JdbcClient jdbc;
 
   @Test
   void an_ingest_key_is_rotated_without_downtime_and_the_revoked_one_is_refused_at_once() {
@@ -35,6 +39,20 @@ class KeyLifecycleTest extends RelayTest {
     assertThat(api.post("/v1/events", secondKey, event("evt_3")).status()).isEqualTo(202);
     assertThat(ingestKeys(tenant)).hasSize(1);
     assertThat(ingestKeys(tenant).get(0).get("id").asString()).isEqualTo(second.field("/id"));
+  }
+
+  @Test
+  void a_key_revoked_by_another_node_is_refused_here_on_its_next_request() {
+    var tenant = newTenant();
+    assertThat(postEvents(tenant, event("evt_1")).status()).isEqualTo(202);
+    assertThat(api.get("/api/v1/apps", tenant.adminToken()).status()).isEqualTo(200);
+
+    // Another node shares the database: its revocations are rows deleted there.
+    jdbc.sql("DELETE FROM credentials WHERE organization_id = ?").param(tenant.organizationId())
+        .update();
+
+    assertThat(postEvents(tenant, event("evt_2")).status()).isEqualTo(401);
+    assertThat(api.get("/api/v1/apps", tenant.adminToken()).status()).isEqualTo(401);
   }
 
   @Test

@@ -57,7 +57,11 @@ class TenantDeletionTest extends RelayTest {
   void deleting_an_organization_revokes_everything_and_deletes_its_integrations() {
     var tenant = newTenant();
     var integration = newIntegration(tenant, newWriteKey());
-    assertThat(postEvents(tenant, event("evt_1")).status()).isEqualTo(202);
+    var withTraits = event("evt_1");
+    withTraits.put("traits", Map.of("email", "user@example.com"));
+    assertThat(postEvents(tenant, withTraits).status()).isEqualTo(202);
+    assertThat(count("SELECT COUNT(*) FROM profiles WHERE organization_id = ?",
+        tenant.organizationId())).isPositive();
     var survivor = newTenant();
 
     var path = "/api/v1/organizations/" + tenant.organizationId();
@@ -71,8 +75,10 @@ class TenantDeletionTest extends RelayTest {
     assertThat(count("SELECT COUNT(*) FROM integrations WHERE id = ?", integration)).isZero();
     assertThat(count("SELECT COUNT(*) FROM deliveries WHERE integration_id = ?", integration))
         .isZero();
-    assertThat(count("SELECT COUNT(*) FROM credentials WHERE organization_id = ?",
-        tenant.organizationId())).isZero();
+    for (var table : new String[] {"credentials", "identity_links", "profiles"}) {
+      assertThat(count("SELECT COUNT(*) FROM " + table + " WHERE organization_id = ?",
+          tenant.organizationId())).as(table).isZero();
+    }
     assertThat(api.delete(path, OPERATOR_TOKEN).status()).isEqualTo(404);
     assertThat(api.post(path + "/admin-tokens", OPERATOR_TOKEN, Map.of()).status()).isEqualTo(404);
     assertThat(postEvents(survivor, event("evt_1")).status()).isEqualTo(202);
