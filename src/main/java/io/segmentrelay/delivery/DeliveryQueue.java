@@ -2,7 +2,7 @@ package io.segmentrelay.delivery;
 
 import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.RowInserts;
-import io.segmentrelay.system.SetParameter;
+import io.segmentrelay.system.Dialect;
 import io.segmentrelay.system.Sql;
 import java.sql.Types;
 import java.time.Instant;
@@ -39,9 +39,9 @@ class DeliveryQueue {
   private final RowInserts rowInserts;
   private final TransactionTemplate tx;
   private final boolean postgres;
-  private final SetParameter set;
+  private final Dialect set;
 
-  DeliveryQueue(JdbcClient jdbc, RowInserts rowInserts, TransactionTemplate tx, SetParameter set) {
+  DeliveryQueue(JdbcClient jdbc, RowInserts rowInserts, TransactionTemplate tx, Dialect set) {
     this.jdbc = jdbc;
     this.rowInserts = rowInserts;
     this.tx = tx;

@@ -39,8 +39,7 @@ public class DeliveryStore {
       "id, integration_id, size, status, next_attempt_at, created_at, updated_at, lease_owner,"
           + " lease_expires_at");
   private static final RowInserts.Into DELIVERIES = new RowInserts.Into("deliveries",
-      "id, group_id, integration_id, organization_id, event_id, event_type, message_id,"
-          + " payload_bytes, payload, created_at, note");
+      "id, group_id, integration_id, event_id, event_type, message_id, payload, created_at, note");
 
   private final JdbcClient jdbc;
   private final RowInserts rows;
@@ -57,7 +56,7 @@ public class DeliveryStore {
    * with a lease owner is inserted in flight, leased to that owner: its node sends it without
    * claiming it.
    */
-  public void insertAll(List<Delivery.New> deliveries) {
+  void insertAll(List<Delivery.New> deliveries) {
     if (deliveries.isEmpty()) {
       return;
     }
@@ -72,8 +71,7 @@ public class DeliveryStore {
         });
     rows.insert(DELIVERIES, deliveries,
         (row, d) -> row.string(d.id()).string(d.groupId()).string(d.integrationId())
-            .string(d.organizationId()).string(d.eventId()).string(d.eventType())
-            .string(d.messageId()).integer(d.payload().length()).string(d.payload())
+            .string(d.eventId()).string(d.eventType()).string(d.messageId()).string(d.payload())
             .timestamp(d.createdAt()).string(d.note()));
   }
 

@@ -20,6 +20,7 @@ class CrashSafetyTest extends DeliveryTestSupport {
   @Autowired DeliveryQueue queue;
   @Autowired DeliveryWorker worker;
   @Autowired RelayProperties properties;
+  @Autowired io.segmentrelay.system.Dialect dialect;
 
   @BeforeEach
   void setUp() {
@@ -65,10 +66,11 @@ class CrashSafetyTest extends DeliveryTestSupport {
     for (int batch = 0; batch < 10; batch++) {
       assertThat(postEvents(tenant, batchOf("evt_" + batch + "_", 500)).status()).isEqualTo(202);
     }
-    var second = new Dispatcher(queue, worker, clock, properties, new SimpleMeterRegistry(), "");
+    var second = new Dispatcher(queue, worker, new HandOff(properties, new SimpleMeterRegistry()),
+        new Leases(queue, clock, properties), clock, properties, dialect);
     var pool = Executors.newFixedThreadPool(2);
     var runs = new ArrayList<Callable<Integer>>();
-    for (var node : List.of(dispatcher, second)) {
+    for (var node : List.of(dispatcher.dispatcher(), second)) {
       runs.add(() -> {
         int total = 0;
         for (int i = 0; i < 20; i++) {

@@ -1,6 +1,6 @@
 package io.segmentrelay.support;
 
-import io.segmentrelay.delivery.Dispatcher;
+import io.segmentrelay.delivery.DispatcherHandle;
 import io.segmentrelay.sandbox.SandboxReceiver;
 import java.time.Instant;
 import java.util.Map;
@@ -38,7 +38,8 @@ public abstract class RelayTest {
 
   @LocalServerPort protected int port;
   @Autowired protected SettableClock clock;
-  @Autowired protected Dispatcher dispatcher;
+  @Autowired private org.springframework.context.ApplicationContext context;
+  protected DispatcherHandle dispatcher;
   protected Api api;
 
   @DynamicPropertySource
@@ -56,6 +57,7 @@ public abstract class RelayTest {
   @BeforeEach
   void setUpApi() {
     api = new Api(port);
+    dispatcher = new DispatcherHandle(context);
     clock.set(START);
     jdbc.sql("UPDATE delivery_groups SET status = 'discarded', lease_owner = NULL"
             + " WHERE status IN ('pending', 'in_flight', 'held')")
