@@ -1,6 +1,6 @@
 package io.segmentrelay.delivery;
 
-import io.segmentrelay.system.SetParameter;
+import io.segmentrelay.system.Dialect;
 import io.segmentrelay.system.Sql;
 import io.segmentrelay.tenant.TenantDeleted;
 import io.segmentrelay.track.TrackCall;
@@ -27,10 +27,10 @@ class AppDeletion {
   private static final int CHUNK = 500;
 
   private final JdbcClient jdbc;
-  private final SetParameter set;
+  private final Dialect set;
   private final Clock clock;
 
-  AppDeletion(JdbcClient jdbc, SetParameter set, Clock clock) {
+  AppDeletion(JdbcClient jdbc, Dialect set, Clock clock) {
     this.jdbc = jdbc;
     this.set = set;
     this.clock = clock;
