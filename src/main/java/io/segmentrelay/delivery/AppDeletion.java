@@ -16,8 +16,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Discards the queued deliveries of a deleted app, in the transaction that deletes it: they stay
- * in the delivery log as discarded, with the reason, and are never sent. A request already out to
- * Segment finishes, but its outcome no longer changes the discarded group (its lease is gone).
+ * in the delivery log as discarded, with the reason. What a node is sending, or holds in memory
+ * to send, is not called back: it may still go out, but its outcome no longer changes the
+ * discarded group, whose lease is gone. Checking each batch before it is sent would cost every
+ * delivery a read for the sake of a rare deletion.
  */
 @Component
 class AppDeletion {

@@ -6,6 +6,7 @@ import io.segmentrelay.support.RelayTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -104,6 +105,28 @@ class KeyLifecycleTest extends RelayTest {
     assertThat(api.get("/api/v1/apps", secondToken).status()).isEqualTo(200);
     assertThat(api.delete("/api/v1/keys/" + second.field("/id"), secondToken).status())
         .isEqualTo(409);
+  }
+
+  @Test
+  void two_admins_revoking_the_last_two_tokens_at_once_leave_one() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      var tenant = newTenant();
+      var first = tenant.adminToken();
+      var second = api.post("/api/v1/admin-tokens", first, Map.of()).field("/adminToken");
+      var idOf = new java.util.HashMap<String, String>();
+      keys(tenant, "admin").forEach(k -> idOf.put(k.get("mask").asString(), k.get("id").asString()));
+      // Each token revokes the other, at the same time: one wins, the other gets 409 (or 401).
+      var one = CompletableFuture.supplyAsync(() ->
+          api.delete("/api/v1/keys/" + idOf.get(TenantStore.mask(second)), first).status());
+      var two = CompletableFuture.supplyAsync(() ->
+          api.delete("/api/v1/keys/" + idOf.get(TenantStore.mask(first)), second).status());
+      var statuses = List.of(one.get(), two.get());
+      assertThat(statuses).as("round " + round).containsOnlyOnce(204);
+      assertThat(statuses.stream().filter(s -> s != 204)).isSubsetOf(409, 401);
+      assertThat(jdbc.sql("SELECT COUNT(*) FROM credentials WHERE organization_id = ?"
+              + " AND kind = 'admin'").param(tenant.organizationId()).query(Long.class).single())
+          .isEqualTo(1);
+    }
   }
 
   @Test

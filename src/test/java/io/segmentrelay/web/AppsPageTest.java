@@ -43,6 +43,12 @@ class AppsPageTest extends BrowserTest {
         .click();
     assertThat(heading("Mobile")).isVisible();
 
+    page.getByLabel("Name").first().fill("Kiosk");
+    button("Create app").click();
+    assertThat(page.locator("#issued-token")).containsText("sri_");
+    assertThat(page.getByText("Ingest key of Kiosk")).isVisible();
+    assertThat(heading("Kiosk")).isVisible();
+
     appSection("Mobile").getByText("Delete…").click();
     button("Delete app").click();
     assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("App deleted");
