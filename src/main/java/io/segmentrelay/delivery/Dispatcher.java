@@ -1,6 +1,6 @@
 package io.segmentrelay.delivery;
 
-import io.segmentrelay.system.Dialect;
+import io.segmentrelay.integration.IntegrationResumed;
 import io.segmentrelay.system.RelayProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,28 +10,20 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Moves due deliveries to Segment. Each {@link #runOnce} pass takes, per integration, this node's
- * hand-overs and due rows claimed from the queue, and gives them to workers; each integration has
- * its own slots, so a slow destination never holds back another. The background loop runs passes
- * and sleeps between them until woken (new deliveries, a finished worker), the next due attempt or
- * lease expiry, or the poll interval. Tests drive the same passes with a stepped clock.
+ * Moves due deliveries to Segment, one {@link #runOnce} pass at a time: per integration, this
+ * node's hand-overs and due rows claimed from the queue go to workers; each integration has its
+ * own slots, so a slow destination never holds back another. {@link DispatcherLoop} runs passes in
+ * the background; tests run the same passes with a stepped clock.
  */
 @Component
-class Dispatcher implements SmartLifecycle {
+class Dispatcher {
 
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final Duration RECLAIM_EVERY = Duration.ofSeconds(5);
   /** While hand-overs keep the loop busy, how often it still claims: for retries and other nodes' work. */
   private static final Duration CLAIM_SWEEP_EVERY = Duration.ofSeconds(1);
@@ -42,34 +34,34 @@ class Dispatcher implements SmartLifecycle {
   private final Leases leases;
   private final Clock clock;
   private final RelayProperties.Delivery settings;
-  private final boolean embeddedDatabase;
   private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> turns = new ConcurrentHashMap<>();
-  private final Sleep sleep;
+  final Sleep sleep;
   /** Workers: virtual threads while the loop runs, else the caller's thread. */
   private Executor workers = Runnable::run;
-  private ExecutorService virtualThreads;
-  private volatile boolean running;
-  private Thread loop;
   private Instant lastReclaim = Instant.EPOCH;
   private Instant lastClaim = Instant.EPOCH;
   /** Whether the queue may hold due work that no pass has claimed since. */
   private volatile boolean claimNeeded = true;
 
   Dispatcher(DeliveryQueue queue, DeliveryWorker worker, HandOff handOff, Leases leases,
-      Clock clock, RelayProperties properties, Dialect dialect) {
+      Clock clock, RelayProperties properties) {
     this.queue = queue;
     this.worker = worker;
     this.handOff = handOff;
     this.leases = leases;
     this.clock = clock;
     this.settings = properties.delivery();
-    this.embeddedDatabase = dialect.embedded();
     this.sleep = new Sleep(queue, clock, settings.pollInterval());
   }
 
   @EventListener
   void on(DeliveriesReady ready) {
+    wake(true);
+  }
+
+  @EventListener
+  void on(IntegrationResumed resumed) {
     wake(true);
   }
 
@@ -81,6 +73,11 @@ class Dispatcher implements SmartLifecycle {
     sleep.wake();
   }
 
+  /** Makes the next pass look in the queue. */
+  void claimNext() {
+    claimNeeded = true;
+  }
+
   /**
    * One pass: takes over expired leases when due, then for each integration with hand-overs or
    * (when the queue may hold some) due rows, starts workers until its slots are full.
@@ -89,11 +86,11 @@ class Dispatcher implements SmartLifecycle {
    */
   int runOnce() {
     var now = clock.instant();
-    if (!now.isBefore(lastReclaim.plus(RECLAIM_EVERY))) {
+    if (elapsed(lastReclaim, now, RECLAIM_EVERY)) {
       lastReclaim = now;
       claimNeeded |= leases.reclaimExpired(now);
     }
-    boolean claiming = claimNeeded || !now.isBefore(lastClaim.plus(CLAIM_SWEEP_EVERY));
+    boolean claiming = claimNeeded || elapsed(lastClaim, now, CLAIM_SWEEP_EVERY);
     var integrationIds = new TreeSet<>(handOff.integrations());
     if (claiming) {
       claimNeeded = false;
@@ -105,6 +102,11 @@ class Dispatcher implements SmartLifecycle {
       started += dispatch(integrationId, now, claiming);
     }
     return started;
+  }
+
+  /** Whether {@code every} has passed since {@code last}, or the clock went back since. */
+  private static boolean elapsed(Instant last, Instant now, Duration every) {
+    return !now.isBefore(last.plus(every)) || now.isBefore(last);
   }
 
   /**
@@ -129,7 +131,13 @@ class Dispatcher implements SmartLifecycle {
     int started = 0;
     boolean queueEmptied = false;
     while (slot.tryAcquire()) {
-      var work = nextWork(integrationId, now, claiming);
+      Work work;
+      try {
+        work = nextWork(integrationId, now, claiming);
+      } catch (RuntimeException e) {
+        slot.release();
+        throw e;
+      }
       queueEmptied |= work.queueEmptied();
       if (work.isEmpty()) {
         slot.release();
@@ -216,75 +224,8 @@ class Dispatcher implements SmartLifecycle {
     }
   }
 
-  private void runLoop() {
-    while (running) {
-      try {
-        if (runOnce() == 0 && sleep.until(running) == Sleep.Woken.TIMED_OUT) {
-          claimNeeded = true; // slept until a due time or the poll: look in the queue
-        }
-      } catch (Throwable e) {
-        log.error("Dispatcher loop error; continuing in a second ({})", e.toString());
-        log.debug("Dispatcher loop error", e);
-        sleep.pause(Duration.ofSeconds(1));
-      }
-    }
-  }
-
-  /**
-   * Opens the hand-off and takes back what an earlier run left in flight, without the background
-   * loop: passes then run only when called, workers in the caller's thread.
-   */
-  void open() {
-    handOff.open(true);
-    if (embeddedDatabase) {
-      leases.takeOverEarlierRuns(); // no other process can hold a lease in its file
-    }
-  }
-
-  @Override
-  public void start() {
-    if (!settings.enabled()) {
-      log.info("Delivery dispatcher disabled (relay.delivery.enabled=false)");
-      return;
-    }
-    if (embeddedDatabase) {
-      leases.takeOverEarlierRuns(); // no other process can hold a lease in its file
-    }
-    virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-    workers = virtualThreads;
-    leases.startHeartbeat();
-    running = true;
-    handOff.open(true);
-    loop = Thread.ofPlatform().name("relay-dispatcher").daemon().start(this::runLoop);
-    log.info("Delivery dispatcher started as node {}", leases.node());
-  }
-
-  /** Graceful stop: no new claims; in-flight requests get time to finish, the rest is released. */
-  @Override
-  public void stop() {
-    handOff.open(false); // ingest queues from now on; waiting hand-overs are released below
-    if (!running) {
-      leases.stop();
-      return;
-    }
-    running = false;
-    sleep.wake();
-    virtualThreads.shutdown();
-    try {
-      if (!virtualThreads.awaitTermination(20, TimeUnit.SECONDS)) {
-        virtualThreads.shutdownNow();
-      }
-      loop.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    workers = Runnable::run;
-    int released = leases.stop();
-    log.info("Delivery dispatcher stopped; released {} unfinished deliveries", released);
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
+  /** Where workers run: virtual threads while the loop runs, else the caller's thread. */
+  void useWorkers(Executor executor) {
+    workers = executor;
   }
 }

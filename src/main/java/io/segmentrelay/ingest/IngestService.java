@@ -86,7 +86,7 @@ class IngestService {
     return inTransaction(() -> store(app, events));
   }
 
-  /** An identify call (E2), committed before it returns. */
+  /** An identify call, committed before it returns. */
   Identity identify(Caller.App app, String userId, String anonymousId, ObjectNode traits) {
     return inTransaction(
         () -> identity.resolveAll(app.organizationId(),

@@ -1,6 +1,7 @@
 package io.segmentrelay.tenant;
 
 import io.segmentrelay.auth.Caller;
+import io.segmentrelay.auth.Callers;
 import io.segmentrelay.system.Hashing;
 import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.Sql;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Repository;
  * revoked token or a deleted tenant is refused at once on every node.
  */
 @Repository
-public class TenantStore {
+public class TenantStore implements Callers {
 
   /** How often a credential's last use is written: often enough to tell, rarely enough to cost nothing. */
   private static final Duration LAST_USED_EVERY = Duration.ofMinutes(1);
@@ -202,6 +203,7 @@ public class TenantStore {
   }
 
   /** The organization whose admin token has this hash. */
+  @Override
   public Optional<String> findOrganizationByAdminTokenHash(String hash) {
     return findAdminToken(hash).map(AdminToken::organizationId);
   }
@@ -215,6 +217,7 @@ public class TenantStore {
   }
 
   /** The app, and its organization, whose ingest key has this hash; never a deleted app's. */
+  @Override
   public Optional<Caller.App> findAppByIngestKeyHash(String hash) {
     return jdbc.sql("SELECT c.id, c.app_id, c.organization_id FROM credentials c"
             + " JOIN apps a ON a.id = c.app_id"

@@ -14,13 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** At least once and never twice in normal operation, across nodes (L5). */
+/** At least once and never twice in normal operation, across nodes. */
 class CrashSafetyTest extends DeliveryTestSupport {
 
   @Autowired DeliveryQueue queue;
   @Autowired DeliveryWorker worker;
   @Autowired RelayProperties properties;
-  @Autowired io.segmentrelay.system.Dialect dialect;
 
   @BeforeEach
   void setUp() {
@@ -67,7 +66,7 @@ class CrashSafetyTest extends DeliveryTestSupport {
       assertThat(postEvents(tenant, batchOf("evt_" + batch + "_", 500)).status()).isEqualTo(202);
     }
     var second = new Dispatcher(queue, worker, new HandOff(properties, new SimpleMeterRegistry()),
-        new Leases(queue, clock, properties), clock, properties, dialect);
+        new Leases(queue, clock, properties), clock, properties);
     var pool = Executors.newFixedThreadPool(2);
     var runs = new ArrayList<Callable<Integer>>();
     for (var node : List.of(dispatcher.dispatcher(), second)) {

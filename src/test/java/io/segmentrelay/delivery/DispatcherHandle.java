@@ -6,13 +6,19 @@ import org.springframework.context.ApplicationContext;
 public final class DispatcherHandle {
 
   private final Dispatcher dispatcher;
+  private final DispatcherLoop loop;
 
   public DispatcherHandle(ApplicationContext context) {
     this.dispatcher = context.getBean(Dispatcher.class);
+    this.loop = context.getBean(DispatcherLoop.class);
   }
 
   Dispatcher dispatcher() {
     return dispatcher;
+  }
+
+  DispatcherLoop loop() {
+    return loop;
   }
 
   /** Sends everything due now in the calling thread; how many deliveries were processed. */
@@ -21,10 +27,10 @@ public final class DispatcherHandle {
   }
 
   public void start() {
-    dispatcher.start();
+    loop.start();
   }
 
   public void stop() {
-    dispatcher.stop();
+    loop.stop();
   }
 }

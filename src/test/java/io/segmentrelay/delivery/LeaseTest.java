@@ -54,7 +54,7 @@ class LeaseTest extends DeliveryTestSupport {
     postEvents(tenant, batchOf("evt_left_", 4));
     claim("earlier-run:3");
 
-    dispatcher.dispatcher().open();
+    dispatcher.loop().open();
     if (TestDatabases.postgres()) {
       assertThat(statuses()).as("nodes sharing PostgreSQL may be alive: their leases are kept")
           .containsEntry("in_flight", 4L);

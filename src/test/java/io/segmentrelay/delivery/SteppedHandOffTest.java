@@ -13,18 +13,18 @@ import org.junit.jupiter.api.Test;
  */
 class SteppedHandOffTest extends DeliveryTestSupport {
 
-  private Dispatcher loop;
+  private Dispatcher passes;
 
   @BeforeEach
   void open() {
     newSetup();
-    loop = dispatcher.dispatcher();
-    loop.open();
+    passes = dispatcher.dispatcher();
+    dispatcher.loop().open();
   }
 
   @AfterEach
   void close() {
-    loop.stop();
+    dispatcher.stop();
   }
 
   @Test
@@ -33,11 +33,11 @@ class SteppedHandOffTest extends DeliveryTestSupport {
     assertThat(status("evt_1")).isEqualTo("in_flight");
     assertThat(receivedEventIds()).isEmpty();
 
-    assertThat(loop.runOnce()).isEqualTo(1);
+    assertThat(passes.runOnce()).isEqualTo(1);
 
     assertThat(status("evt_1")).isEqualTo("delivered");
     assertThat(receivedEventIds()).containsExactly("evt_1");
-    assertThat(loop.runOnce()).as("nothing is sent twice").isZero();
+    assertThat(passes.runOnce()).as("nothing is sent twice").isZero();
   }
 
   @Test
@@ -46,31 +46,31 @@ class SteppedHandOffTest extends DeliveryTestSupport {
     // No heartbeat renewed the lease (as when the database is away): past half of it, another
     // node may take it over, so this node must not send it from memory.
     clock.advance(Duration.ofSeconds(11));
-    assertThat(loop.runOnce()).isZero();
+    assertThat(passes.runOnce()).isZero();
     assertThat(receivedEventIds()).isEmpty();
     assertThat(status("evt_late")).isEqualTo("in_flight");
 
     clock.advance(Duration.ofSeconds(10)); // the lease expired: the reclaim queues it
-    assertThat(loop.runOnce()).isEqualTo(1);
+    assertThat(passes.runOnce()).isEqualTo(1);
     assertThat(status("evt_late")).isEqualTo("delivered");
     assertThat(receivedEventIds()).containsExactly("evt_late");
   }
 
   @Test
   void hand_overs_and_queued_deliveries_take_turns() {
-    loop.stop(); // with the hand-off closed, ingest queues for a claim
+    dispatcher.stop(); // with the hand-off closed, ingest queues for a claim
     postEvents(tenant, event("evt_queued_1"));
     postEvents(tenant, event("evt_queued_2"));
-    loop.open();
+    dispatcher.loop().open();
     postEvents(tenant, event("evt_handed_1"));
     postEvents(tenant, event("evt_handed_2"));
     assertThat(status("evt_queued_1")).isEqualTo("pending");
     assertThat(status("evt_handed_1")).isEqualTo("in_flight");
 
-    assertThat(loop.runOnce()).as("the hand-overs' turn").isEqualTo(2);
+    assertThat(passes.runOnce()).as("the hand-overs' turn").isEqualTo(2);
     postEvents(tenant, event("evt_handed_3"));
-    assertThat(loop.runOnce()).as("the queue's turn, though a hand-over waits").isEqualTo(2);
-    assertThat(loop.runOnce()).isEqualTo(1);
+    assertThat(passes.runOnce()).as("the queue's turn, though a hand-over waits").isEqualTo(2);
+    assertThat(passes.runOnce()).isEqualTo(1);
 
     assertThat(receivedEventIds()).containsExactly("evt_handed_1", "evt_handed_2",
         "evt_queued_1", "evt_queued_2", "evt_handed_3");
@@ -81,7 +81,7 @@ class SteppedHandOffTest extends DeliveryTestSupport {
     postEvents(tenant, event("evt_waiting"));
     assertThat(status("evt_waiting")).isEqualTo("in_flight");
 
-    loop.stop();
+    dispatcher.stop();
 
     assertThat(status("evt_waiting")).isEqualTo("pending");
     assertThat(dispatcher.runDue()).isEqualTo(1);
