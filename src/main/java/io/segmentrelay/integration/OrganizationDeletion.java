@@ -16,9 +16,11 @@ class OrganizationDeletion {
   private static final Logger log = LoggerFactory.getLogger(OrganizationDeletion.class);
 
   private final IntegrationStore store;
+  private final HeldDeliveries deliveries;
 
-  OrganizationDeletion(IntegrationStore store) {
+  OrganizationDeletion(IntegrationStore store, HeldDeliveries deliveries) {
     this.store = store;
+    this.deliveries = deliveries;
   }
 
   @EventListener
@@ -27,7 +29,10 @@ class OrganizationDeletion {
       return;
     }
     var integrations = store.list(deleted.organizationId());
-    integrations.forEach(i -> store.delete(deleted.organizationId(), i.id()));
+    for (var integration : integrations) {
+      store.delete(deleted.organizationId(), integration.id());
+      deliveries.deleteAll(integration.id());
+    }
     log.info("Deleted the {} integrations of deleted organization {}", integrations.size(),
         deleted.organizationId());
   }
