@@ -18,8 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Resolves {@code Authorization: Bearer <token>} to a {@link Caller}. Which kind of token counts
  * depends on the path: ingest keys for {@code /v1/**}, the operator token for organizations
  * ({@code /api/v1/organizations/**}), admin tokens for the rest of {@code /api/**}. Every token
- * is looked up in the database, never cached, so a revoked one fails on its next request. Any other token is simply not
- * authenticated, so the caller gets a 401.
+ * is looked up in the database, never cached, so a revoked one fails on its next request. Any
+ * other token is simply not authenticated, so the caller gets a 401.
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
 

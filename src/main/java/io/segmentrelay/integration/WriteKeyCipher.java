@@ -9,6 +9,7 @@ import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,12 +28,12 @@ class WriteKeyCipher {
   private final SecretKeySpec previous;
   private final SecureRandom random = new SecureRandom();
 
-  @org.springframework.beans.factory.annotation.Autowired
+  @Autowired
   WriteKeyCipher(Secrets secrets) {
     this(secrets.masterKey(), secrets.previousMasterKey().orElse(null));
   }
 
-  /** A cipher under {@code masterKey}, reading also what is under {@code previous} (may be null). */
+  /** A cipher under {@code masterKey} that also reads what is under {@code previous} (or null). */
   WriteKeyCipher(byte[] masterKey, byte[] previous) {
     this.key = new SecretKeySpec(masterKey, "AES");
     this.previous = previous == null ? null : new SecretKeySpec(previous, "AES");

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param masterKey base64 of 32 bytes; encrypts write keys ({@code RELAY_MASTER_KEY})
  * @param masterKeyPrevious the master key before a rotation: write keys still under it are read,
  *     and re-encrypted under {@code masterKey} at start ({@code RELAY_MASTER_KEY_PREVIOUS})
- * @param operatorToken creates organizations ({@code RELAY_OPERATOR_TOKEN})
+ * @param operatorToken manages organizations ({@code RELAY_OPERATOR_TOKEN})
  * @param version reported to Segment as {@code context.library.version}
  */
 @ConfigurationProperties("relay")

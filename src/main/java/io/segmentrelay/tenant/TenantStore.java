@@ -23,7 +23,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class TenantStore implements Callers {
 
-  /** How often a credential's last use is written: often enough to tell, rarely enough to cost nothing. */
+  /** How often a credential's last use is written: enough to tell, too seldom to cost anything. */
   private static final Duration LAST_USED_EVERY = Duration.ofMinutes(1);
 
   private final JdbcClient jdbc;
@@ -66,7 +66,7 @@ public class TenantStore implements Callers {
         .update();
   }
 
-  /** A new admin token of the organization, or ingest key of the app (when {@code appId} is set). */
+  /** A new admin token of the organization, or ingest key of the app when {@code appId} is set. */
   Issued issue(String organizationId, String appId, Instant now) {
     var token = Ids.token(appId == null ? "sra" : "sri");
     var id = Ids.random("key");

@@ -41,7 +41,7 @@ final class AdminTokenAuthentication implements AuthenticationProvider {
     return signedIn;
   }
 
-  /** The admin token a session was signed in with (its id, not the token): revoking it ends the session. */
+  /** The admin token a session was signed in with (its id, not the token); revoking it ends it. */
   record SignedInWith(String credentialId) implements java.io.Serializable {}
 
   @Override
