@@ -5,19 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segmentrelay.support.RelayTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Deleting an app or an organization stops its ingest at once, and what it queued is not sent. */
+@ExtendWith(OutputCaptureExtension.class)
 class TenantDeletionTest extends RelayTest {
 
   @Autowired JdbcClient jdbc;
 
   @Test
-  void deleting_an_app_refuses_its_keys_and_discards_its_queued_deliveries_only() {
+  void deleting_an_app_refuses_its_keys_and_discards_its_queued_deliveries_only(
+      CapturedOutput output) {
     var tenant = newTenant();
     var writeKey = newWriteKey();
     var integration = newIntegration(tenant, writeKey);
+    var paused = newIntegration(tenant, newWriteKey());
+    api.post("/api/v1/integrations/" + paused + "/pause", tenant.adminToken(), Map.of());
     var other = api.post("/api/v1/apps", tenant.adminToken(), Map.of("name", "Mobile"));
     var otherKey = other.field("/ingestKey");
     // The same event id from both apps: only the deleted app's delivery is discarded.
@@ -46,6 +53,13 @@ class TenantDeletionTest extends RelayTest {
       }
     }
     assertThat(discarded).isEqualTo(2);
+    assertThat(output.getAll())
+        .contains("Discarded 4 queued deliveries of deleted app " + tenant.appId());
+    for (var d : deliveries(tenant, paused).json().get("deliveries")) {
+      var app = d.at("/payload/properties/app_id").asString();
+      assertThat(d.get("status").asString())
+          .isEqualTo(app.equals(tenant.appId()) ? "discarded" : "held");
+    }
 
     dispatcher.runDue();
     var received = sandbox().events(writeKey);
