@@ -16,9 +16,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Resolves {@code Authorization: Bearer <token>} to a {@link Caller}. Which kind of token counts
- * depends on the path: ingest keys for {@code /v1/**}, the operator token for creating
- * organizations, admin tokens for the rest of {@code /api/**}. Any other token is simply not
- * authenticated, so the caller gets a 401.
+ * depends on the path: ingest keys for {@code /v1/**}, the operator token for organizations
+ * ({@code /api/v1/organizations/**}), admin tokens for the rest of {@code /api/**}. Every token
+ * is looked up in the database, never cached, so a revoked one fails on its next request. Any
+ * other token is simply not authenticated, so the caller gets a 401.
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
 
@@ -52,11 +53,16 @@ final class BearerTokenFilter extends OncePerRequestFilter {
     if (path.startsWith("/v1/")) {
       return tenants.findAppByIngestKeyHash(Hashing.sha256(token)).map(Caller.class::cast);
     }
-    if (path.equals("/api/v1/organizations") && secrets.isOperatorToken(token)) {
+    if (isOperatorPath(path) && secrets.isOperatorToken(token)) {
       return Optional.of(new Caller.Operator());
     }
     return tenants.findOrganizationByAdminTokenHash(Hashing.sha256(token))
         .map(Caller.Admin::new);
+  }
+
+  /** The operator's paths: organizations, and every path under them. */
+  static boolean isOperatorPath(String path) {
+    return path.equals("/api/v1/organizations") || path.startsWith("/api/v1/organizations/");
   }
 
   private static Optional<String> bearerToken(HttpServletRequest request) {

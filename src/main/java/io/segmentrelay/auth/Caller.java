@@ -5,7 +5,7 @@ import java.io.Serializable;
 /** Who is calling, as resolved from a bearer token or a signed-in session. */
 public sealed interface Caller extends Serializable {
 
-  /** The operator: creates organizations. */
+  /** The operator: creates, lists, renames and deletes organizations. */
   record Operator() implements Caller {}
 
   /** An organization's admin: manages that organization's apps and integrations. */

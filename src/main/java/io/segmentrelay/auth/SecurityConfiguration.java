@@ -51,7 +51,7 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/v1/**")
                     .hasRole("APP")
-                    .requestMatchers(HttpMethod.POST, "/api/v1/organizations")
+                    .requestMatchers("/api/v1/organizations", "/api/v1/organizations/**")
                     .hasRole("OPERATOR")
                     .anyRequest()
                     .hasRole("ADMIN"))

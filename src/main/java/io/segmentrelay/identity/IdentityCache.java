@@ -43,6 +43,12 @@ class IdentityCache {
     return enabled;
   }
 
+  /** Drops everything of a deleted organization. */
+  synchronized void forget(String organizationId) {
+    users.asMap().keySet().removeIf(k -> k.organizationId().equals(organizationId));
+    traits.asMap().keySet().removeIf(k -> k.organizationId().equals(organizationId));
+  }
+
   /** Where a read of the database starts: give it to {@link #readUsers} or {@link #readTraits}. */
   synchronized long mark() {
     return commits;

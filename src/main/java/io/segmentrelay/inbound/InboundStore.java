@@ -30,7 +30,7 @@ public class InboundStore {
   public record App(String id, String organizationId, String name) {}
 
   Optional<App> app(String appId) {
-    return jdbc.sql("SELECT id, organization_id, name FROM apps WHERE id = ?")
+    return jdbc.sql("SELECT id, organization_id, name FROM apps WHERE id = ? AND deleted_at IS NULL")
         .param(appId)
         .query((rs, n) -> new App(rs.getString(1), rs.getString(2), rs.getString(3)))
         .optional();
@@ -38,7 +38,7 @@ public class InboundStore {
 
   List<App> apps(String organizationId) {
     return jdbc.sql("SELECT id, organization_id, name FROM apps WHERE organization_id = ?"
-            + " ORDER BY created_at, id")
+            + " AND deleted_at IS NULL ORDER BY created_at, id")
         .param(organizationId)
         .query((rs, n) -> new App(rs.getString(1), rs.getString(2), rs.getString(3)))
         .list();
@@ -133,7 +133,7 @@ public class InboundStore {
         last.map(java.util.Map.Entry::getValue).orElse(null));
   }
 
-  private static String aad(String appId) {
+  static String aad(String appId) {
     return "inbound:" + appId;
   }
 }

@@ -12,13 +12,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param dataDir where the embedded database and generated secrets live ({@code RELAY_DATA_DIR})
  * @param masterKey base64 of 32 bytes; encrypts write keys ({@code RELAY_MASTER_KEY})
- * @param operatorToken creates organizations ({@code RELAY_OPERATOR_TOKEN})
+ * @param masterKeyPrevious the master key before a rotation: write keys still under it are read,
+ *     and re-encrypted under {@code masterKey} at start ({@code RELAY_MASTER_KEY_PREVIOUS})
+ * @param operatorToken manages organizations ({@code RELAY_OPERATOR_TOKEN})
  * @param version reported to Segment as {@code context.library.version}
  */
 @ConfigurationProperties("relay")
 public record RelayProperties(
     @DefaultValue("./data") Path dataDir,
     String masterKey,
+    String masterKeyPrevious,
     String operatorToken,
     @DefaultValue("dev") String version,
     @DefaultValue Segment segment,

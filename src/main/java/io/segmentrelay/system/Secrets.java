@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
- * The relay's two root secrets: the master key that encrypts write keys, and the hash of the
- * operator token. Given by the environment, or in embedded mode generated once into the data dir
- * (files readable by the owner only), the operator token printed once at first start.
+ * The relay's two root secrets: the master key that encrypts write keys (and, during a rotation,
+ * the previous one), and the hash of the operator token. Given by the environment, or in embedded
+ * mode generated once into the data dir (files readable by the owner only), the operator token
+ * printed once at first start.
  */
 public final class Secrets {
 
@@ -20,15 +22,22 @@ public final class Secrets {
   private static final String OPERATOR_TOKEN_FILE = "operator-token.sha256";
 
   private final byte[] masterKey;
+  private final byte[] previousMasterKey;
   private final String operatorTokenHash;
 
-  private Secrets(byte[] masterKey, String operatorTokenHash) {
+  private Secrets(byte[] masterKey, byte[] previousMasterKey, String operatorTokenHash) {
     this.masterKey = masterKey;
+    this.previousMasterKey = previousMasterKey;
     this.operatorTokenHash = operatorTokenHash;
   }
 
   public byte[] masterKey() {
     return masterKey.clone();
+  }
+
+  /** The master key before a rotation ({@code RELAY_MASTER_KEY_PREVIOUS}), if one is given. */
+  public Optional<byte[]> previousMasterKey() {
+    return Optional.ofNullable(previousMasterKey).map(byte[]::clone);
   }
 
   /** Whether {@code token} is the operator token, compared in constant time. */
@@ -44,25 +53,29 @@ public final class Secrets {
   public static Secrets load(RelayProperties properties, boolean embedded) {
     byte[] masterKey =
         properties.masterKey() != null && !properties.masterKey().isBlank()
-            ? decodeMasterKey(properties.masterKey())
+            ? decodeMasterKey(properties.masterKey(), "RELAY_MASTER_KEY")
             : generatedMasterKey(properties.dataDir(), embedded);
+    byte[] previous =
+        properties.masterKeyPrevious() != null && !properties.masterKeyPrevious().isBlank()
+            ? decodeMasterKey(properties.masterKeyPrevious(), "RELAY_MASTER_KEY_PREVIOUS")
+            : null;
     String operatorHash =
         properties.operatorToken() != null && !properties.operatorToken().isBlank()
             ? Hashing.sha256(properties.operatorToken())
             : generatedOperatorTokenHash(properties.dataDir(), embedded);
-    return new Secrets(masterKey, operatorHash);
+    return new Secrets(masterKey, previous, operatorHash);
   }
 
-  private static byte[] decodeMasterKey(String base64) {
+  private static byte[] decodeMasterKey(String base64, String variable) {
     byte[] key;
     try {
       key = Base64.getDecoder().decode(base64.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("RELAY_MASTER_KEY must be base64 of 32 bytes", e);
+      throw new IllegalStateException(variable + " must be base64 of 32 bytes", e);
     }
     if (key.length != 32) {
       throw new IllegalStateException(
-          "RELAY_MASTER_KEY must be base64 of 32 bytes, got " + key.length + " bytes");
+          variable + " must be base64 of 32 bytes, got " + key.length + " bytes");
     }
     return key;
   }
@@ -71,7 +84,7 @@ public final class Secrets {
     requireEmbedded(embedded, "RELAY_MASTER_KEY");
     var file = dataDir.resolve(MASTER_KEY_FILE);
     if (Files.exists(file)) {
-      return decodeMasterKey(read(file));
+      return decodeMasterKey(read(file), file.toString());
     }
     var key = new byte[32];
     new SecureRandom().nextBytes(key);

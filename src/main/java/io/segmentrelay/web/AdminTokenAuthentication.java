@@ -13,7 +13,8 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 /**
  * Signs an admin in by the organization's admin token, posted by the sign-in form as {@code
  * token}. The principal is the same {@link Caller.Admin} the management API uses, so both scope
- * to the organization identically. The token is only hashed, never kept, logged or shown.
+ * to the organization identically. The token is only hashed, never kept, logged or shown; the
+ * session keeps the id of its credential, so that {@link RevokedSessionFilter} can end it.
  */
 final class AdminTokenAuthentication implements AuthenticationProvider {
 
@@ -29,13 +30,19 @@ final class AdminTokenAuthentication implements AuthenticationProvider {
     if (token.isEmpty()) {
       throw new BadCredentialsException("No admin token was entered");
     }
-    var organizationId =
+    var found =
         tenants
-            .findOrganizationByAdminTokenHash(Hashing.sha256(token))
+            .findAdminToken(Hashing.sha256(token))
             .orElseThrow(() -> new BadCredentialsException("Unknown admin token"));
-    return UsernamePasswordAuthenticationToken.authenticated(
-        new Caller.Admin(organizationId), null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
+    var signedIn = UsernamePasswordAuthenticationToken.authenticated(
+        new Caller.Admin(found.organizationId()), null,
+        List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
+    signedIn.setDetails(new SignedInWith(found.credentialId()));
+    return signedIn;
   }
+
+  /** The admin token a session was signed in with (its id, not the token); revoking it ends it. */
+  record SignedInWith(String credentialId) implements java.io.Serializable {}
 
   @Override
   public boolean supports(Class<?> authentication) {

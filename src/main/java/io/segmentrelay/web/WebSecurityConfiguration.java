@@ -7,12 +7,14 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
  * The web UI's way in: an admin signs in once with the organization's admin token and then uses a
- * session cookie. Unlike the bearer-token APIs, forms here are CSRF-protected. This chain comes
- * after the API and open chains and takes every request they leave.
+ * session cookie, which ends when that token is revoked. Unlike the bearer-token APIs, forms here
+ * are CSRF-protected. This chain comes after the API and open chains and takes every request they
+ * leave.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSecurityConfiguration {
@@ -25,6 +27,7 @@ class WebSecurityConfiguration {
   @Order(3)
   SecurityFilterChain webSecurity(HttpSecurity http, TenantStore tenants) throws Exception {
     http.authenticationManager(new ProviderManager(new AdminTokenAuthentication(tenants)))
+        .addFilterBefore(new RevokedSessionFilter(tenants), AuthorizationFilter.class)
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers("/login", "/css/**", "/js/**", "/favicon.svg")

@@ -294,6 +294,19 @@ class InboundTest extends RelayTest {
   }
 
   @Test
+  void a_deleted_apps_secret_stops_working_and_its_page_is_gone() {
+    var tenant = newTenant();
+    var secret = rotate(tenant);
+    var body = Map.of("type", "identify", "messageId", "m_d", "userId", "u_d");
+    assertThat(api.post("/v1/segment/inbound", secret, body).status()).isEqualTo(200);
+    assertThat(api.delete("/api/v1/apps/" + tenant.appId(), tenant.adminToken()).status()).isEqualTo(204);
+    assertThat(api.post("/v1/segment/inbound", secret, body).status()).isEqualTo(401);
+    assertThat(api.get("/api/v1/apps/" + tenant.appId() + "/inbound", tenant.adminToken()).status()).isEqualTo(404);
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM inbound_secrets WHERE app_id = ?").param(tenant.appId())
+        .query(Long.class).single()).isZero();
+  }
+
+  @Test
   void invalid_messages_are_refused_naming_each_field_and_nothing_is_stored() {
     var tenant = newTenant();
     var secret = rotate(tenant);
