@@ -31,6 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class InboundService {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InboundService.class);
+
   static final String APPLIED = "applied";
   static final String IGNORED = "ignored";
   static final Duration WINDOW = Duration.ofHours(24);
@@ -63,12 +65,25 @@ public class InboundService {
       }
     }
     if (signature != null && appId != null) {
-      var secret = store.secret(appId);
+      var secret = readableSecret(appId);
       if (secret.isPresent() && validSignature(secret.get(), signature, body)) {
         return store.app(appId).orElseThrow(InboundService::unauthorized);
       }
     }
     throw unauthorized();
+  }
+
+  /**
+   * The app's secret, or empty when it decrypts under neither master key (a rotation finished
+   * without it): the caller gets a 401, and the log says to rotate the secret.
+   */
+  private Optional<String> readableSecret(String appId) {
+    try {
+      return store.secret(appId);
+    } catch (IllegalStateException e) {
+      log.error("The inbound secret of app {} cannot be decrypted: rotate it", appId);
+      return Optional.empty();
+    }
   }
 
   /** Segment's webhook signature: the hex HMAC-SHA1 of the raw body under the shared secret. */

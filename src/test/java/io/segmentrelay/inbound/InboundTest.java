@@ -307,6 +307,17 @@ class InboundTest extends RelayTest {
   }
 
   @Test
+  void a_secret_under_an_unknown_master_key_refuses_signed_calls_without_a_5xx() throws Exception {
+    var tenant = newTenant();
+    var secret = rotate(tenant);
+    var foreign = "v1:" + java.util.Base64.getEncoder().encodeToString(new byte[60]);
+    jdbc.sql("UPDATE inbound_secrets SET secret_enc = ? WHERE app_id = ?").params(foreign, tenant.appId()).update();
+    var body = Api.json(Map.of("type", "identify", "messageId", "m_k", "userId", "u_k"));
+    assertThat(signed(tenant, secret, body).statusCode()).isEqualTo(401);
+    assertThat(api.post("/v1/segment/inbound", secret, body).status()).as("the hash still matches").isEqualTo(200);
+  }
+
+  @Test
   void invalid_messages_are_refused_naming_each_field_and_nothing_is_stored() {
     var tenant = newTenant();
     var secret = rotate(tenant);
