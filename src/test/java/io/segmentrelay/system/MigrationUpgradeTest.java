@@ -3,8 +3,12 @@ package io.segmentrelay.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmentrelay.support.TestDatabases;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -64,5 +68,36 @@ class MigrationUpgradeTest {
     assertThat(jdbc.sql("SELECT COUNT(*) FROM delivery_groups WHERE success_at IS NULL")
         .query(Long.class).single()).isEqualTo(2);
 
+  }
+
+  @Test
+  void a_sandbox_integration_stored_with_a_port_becomes_the_sandbox_itself() {
+    var dataSource = new DriverManagerDataSource(TestDatabases.freshUrl());
+    // The last version before the sandbox one, whichever that is.
+    var before = Arrays.stream(Flyway.configure().dataSource(dataSource)
+            .locations("classpath:db/migration").load().info().all())
+        .map(MigrationInfo::getVersion)
+        .filter(v -> v.compareTo(MigrationVersion.fromVersion("14")) < 0)
+        .max(Comparator.naturalOrder())
+        .orElseThrow();
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target(before)
+        .load().migrate();
+    var jdbc = JdbcClient.create(dataSource);
+    jdbc.sql("INSERT INTO organizations VALUES ('org_1', 'Acme', 'hash', CURRENT_TIMESTAMP)").update();
+    var endpoints = Map.of("int_sandbox", "http://localhost:8080/sandbox",
+        "int_moved", "http://localhost:9191/sandbox", "int_segment", "https://api.segment.io",
+        "int_extra", "http://127.0.0.1:9090");
+    endpoints.forEach((id, endpoint) -> jdbc.sql("INSERT INTO integrations (id, organization_id,"
+            + " type, name, write_key_enc, write_key_mask, endpoint, status, events, created_at,"
+            + " updated_at) VALUES (?, 'org_1', 'segment', ?, 'enc', '…1234', ?, 'active', '{}',"
+            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+        .params(id, id, endpoint).update());
+
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+
+    var stored = jdbc.sql("SELECT id, endpoint FROM integrations ORDER BY id")
+        .query((rs, n) -> rs.getString(1) + " " + rs.getString(2)).list();
+    assertThat(stored).containsExactly("int_extra http://127.0.0.1:9090", "int_moved sandbox:",
+        "int_sandbox sandbox:", "int_segment https://api.segment.io");
   }
 }
