@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segmentrelay.sandbox.SandboxReceiver;
 import io.segmentrelay.support.Api;
 import io.segmentrelay.support.RelayTest;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -65,5 +73,33 @@ class SandboxEndpointTest extends RelayTest {
         "name", "Elsewhere", "writeKey", "wk_x", "endpoint", "http://example.com:8080/sandbox"));
     assertThat(created.status()).isEqualTo(400);
     assertThat(created.text()).contains("sandbox:");
+  }
+
+  @Test
+  void the_relays_sandbox_reads_gzip_sent_as_a_form_through_the_whole_filter_chain()
+      throws Exception {
+    var writeKey = "wk_builtin_" + UUID.randomUUID();
+    builtIn.registerWriteKey(writeKey);
+    var json = "{\"batch\":[{\"type\":\"track\",\"event\":\"Clicked\",\"userId\":\"u1\","
+        + "\"messageId\":\"m_gz\"}]}";
+    var gzipped = new ByteArrayOutputStream();
+    try (var out = new GZIPOutputStream(gzipped)) {
+      out.write(json.getBytes(StandardCharsets.UTF_8));
+    }
+    var auth = Base64.getEncoder().encodeToString((writeKey + ":").getBytes());
+    var request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/sandbox/v1/b/"))
+        .header("Authorization", "Basic " + auth)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray()))
+        .build();
+
+    var response = HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(builtIn.events(writeKey)).singleElement()
+        .satisfies(e -> assertThat(e.path("messageId").asString()).isEqualTo("m_gz"));
   }
 }
