@@ -33,6 +33,11 @@ public final class Format {
     return instant == null ? "—" : TIME.format(instant);
   }
 
+  /** {@code 2026-05-13 10:14:00}, for table columns whose header says UTC; a dash for none. */
+  public String utc(Instant instant) {
+    return instant == null ? "—" : TIME.format(instant).substring(0, 19);
+  }
+
   /** {@code 10:00}. */
   public String hour(Instant instant) {
     return HOUR.format(instant);
