@@ -49,8 +49,13 @@ public class SegmentClient {
 
   /** Posts {@code body} to {@code endpoint + "/v1/batch"} (the built-in sandbox resolved now). */
   public SegmentResponse postBatch(String endpoint, String writeKey, byte[] body) {
+    var base = endpoints.baseUrl(endpoint);
+    if (base == null) {
+      // Retried like a network failure: the operator may turn the sandbox back on.
+      return failure("The built-in sandbox is turned off on this relay", System.nanoTime());
+    }
     var request =
-        HttpRequest.newBuilder(URI.create(endpoints.baseUrl(endpoint) + "/v1/batch"))
+        HttpRequest.newBuilder(URI.create(base + "/v1/batch"))
             .timeout(requestTimeout)
             .header("Content-Type", "application/json")
             .header("User-Agent", userAgent)

@@ -87,11 +87,14 @@ public class SegmentEndpoints {
 
   /**
    * The base URL to post to for a stored endpoint: itself, or for the built-in sandbox this relay's
-   * {@code /sandbox} on the port it listens on now.
+   * {@code /sandbox} on the port it listens on now; null for the sandbox when it is turned off.
    */
   public String baseUrl(String endpoint) {
     if (!SANDBOX.equals(endpoint)) {
       return endpoint;
+    }
+    if (!sandboxEnabled) {
+      return null;
     }
     var port =
         environment.getProperty(
