@@ -26,8 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import okhttp3.OkHttpClient;
+import okhttp3.RequestBody;
+import okio.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,10 +218,40 @@ class SandboxClientsTest {
   @ParameterizedTest
   @MethodSource("targets")
   void analytics_java_delivers_every_message(Target target) {
+    deliversEveryMessage(target, null);
+  }
+
+  /** The same library with its requests gzipped on the way out, as Segment's docs suggest. */
+  @ParameterizedTest
+  @MethodSource("targets")
+  void analytics_java_with_gzipped_requests_delivers_every_message(Target target) {
+    var gzipped = new AtomicInteger();
+    var client = new OkHttpClient.Builder()
+        .addInterceptor(chain -> {
+          var request = chain.request();
+          var buffer = new Buffer();
+          request.body().writeTo(buffer);
+          gzipped.incrementAndGet();
+          return chain.proceed(request.newBuilder()
+              .header("Content-Encoding", "gzip")
+              .method(request.method(),
+                  RequestBody.create(gzip(buffer.readByteArray()), request.body().contentType()))
+              .build());
+        })
+        .build();
+    deliversEveryMessage(target, client);
+    assertThat(gzipped.get()).isPositive();
+  }
+
+  private void deliversEveryMessage(Target target, OkHttpClient client) {
     var key = newKey(target);
     var failures = new ConcurrentLinkedQueue<Throwable>();
+    var builder = Analytics.builder(key);
+    if (client != null) {
+      builder.client(client);
+    }
     var analytics =
-        Analytics.builder(key)
+        builder
             .endpoint(target.baseUrl())
             .flushQueueSize(20)
             .flushInterval(10, java.util.concurrent.TimeUnit.SECONDS)
