@@ -2,7 +2,6 @@ package io.segmentrelay.auth;
 
 import io.segmentrelay.system.Hashing;
 import io.segmentrelay.system.Secrets;
-import io.segmentrelay.tenant.TenantStore;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,10 +22,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
 
-  private final TenantStore tenants;
+  private final Callers tenants;
   private final Secrets secrets;
 
-  BearerTokenFilter(TenantStore tenants, Secrets secrets) {
+  BearerTokenFilter(Callers tenants, Secrets secrets) {
     this.tenants = tenants;
     this.secrets = secrets;
   }

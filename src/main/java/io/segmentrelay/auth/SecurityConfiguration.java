@@ -2,7 +2,6 @@ package io.segmentrelay.auth;
 
 import io.segmentrelay.system.Problems;
 import io.segmentrelay.system.Secrets;
-import io.segmentrelay.tenant.TenantStore;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,7 +37,7 @@ class SecurityConfiguration {
   @Bean
   @Order(1)
   SecurityFilterChain apiSecurity(
-      HttpSecurity http, TenantStore tenants, Secrets secrets, JsonMapper json) throws Exception {
+      HttpSecurity http, Callers tenants, Secrets secrets, JsonMapper json) throws Exception {
     http.securityMatcher("/api/**", "/v1/**")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
