@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The built-in sandbox is stored as itself, not as a URL with the port of the start that created
  * it: whatever port the relay listens on now (a random one here), its integrations reach it.
  */
+@DirtiesContext // its own context (sandbox on): closed after the class, so its connections are freed
 class SandboxEndpointTest extends RelayTest {
 
   @DynamicPropertySource
