@@ -320,9 +320,9 @@ class DeliveryWorker {
   private static String permanentReason(SegmentResponse response) {
     var reason = "Segment answered " + response.status() + ", a permanent error; not retried";
     if (response.status() == 401 || response.status() == 403) {
-      reason += ". Check that the Write Key matches the source, and the region.";
+      reason += ". Check that the Write Key matches the source, and the region";
     }
-    return response.body() == null ? reason : reason + ". Response: " + response.body();
+    return response.body() == null ? reason + "." : reason + ". Response: " + response.body();
   }
 
   private static Delivery.Attempt attempt(

@@ -125,7 +125,7 @@ class IngestController {
 
   private static ApiException tooLarge() {
     return new ApiException(
-        HttpStatus.PAYLOAD_TOO_LARGE,
+        HttpStatus.CONTENT_TOO_LARGE,
         "The body is over 1 MiB; send at most 500 events per request",
         List.of(new FieldError("body", "must be at most 1 MiB")));
   }

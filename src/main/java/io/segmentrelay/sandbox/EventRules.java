@@ -32,7 +32,7 @@ final class EventRules {
     for (int i = 0; i < events.size(); i++) {
       String problem = violation(events.get(i));
       if (problem != null) {
-        return (kind == RequestKind.TRACK) ? problem : "batch[" + i + "]: " + problem;
+        return kind.single() ? problem : "batch[" + i + "]: " + problem;
       }
     }
     return null;

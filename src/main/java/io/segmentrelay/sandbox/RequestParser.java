@@ -10,20 +10,14 @@ import tools.jackson.databind.node.ObjectNode;
 /** Reads a Segment request body into its events, checking only its overall shape. */
 final class RequestParser {
 
-  /** Segment's limit for one request body: 500 KB. */
-  static final int MAX_BODY_BYTES = 512_000;
-
   private final JsonMapper mapper;
 
   RequestParser(JsonMapper mapper) {
     this.mapper = mapper;
   }
 
+  /** Reads a body already decoded by {@link RequestBody} (and so within Segment's size limit). */
   ParsedRequest parse(RequestKind kind, byte[] body) {
-    if (body.length > MAX_BODY_BYTES) {
-      return ParsedRequest.malformed(
-          "request body is larger than 500 KB (" + MAX_BODY_BYTES + " bytes)");
-    }
     JsonNode root;
     try {
       root = mapper.readTree(body);
@@ -35,15 +29,15 @@ final class RequestParser {
     }
     String bodyWriteKey =
         root.path("writeKey").isString() ? root.path("writeKey").asString() : null;
-    return (kind == RequestKind.TRACK)
-        ? single((ObjectNode) root, bodyWriteKey)
+    return kind.single()
+        ? single(kind, (ObjectNode) root, bodyWriteKey)
         : batch(root, bodyWriteKey);
   }
 
-  private static ParsedRequest single(ObjectNode event, String bodyWriteKey) {
+  private static ParsedRequest single(RequestKind kind, ObjectNode event, String bodyWriteKey) {
     // The endpoint implies the type; recording it keeps recorded events uniform across endpoints.
     if (!event.has("type")) {
-      event.put("type", "track");
+      event.put("type", kind.type());
     }
     return new ParsedRequest(List.of(event), bodyWriteKey, null);
   }

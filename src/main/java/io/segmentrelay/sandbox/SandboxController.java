@@ -37,10 +37,11 @@ class SandboxController {
     this.endpoints = new SandboxEndpoints(receiver);
   }
 
-  @PostMapping({"/v1/{kind:batch|track|import}", "/v1/{kind:batch|track|import}/"})
+  @PostMapping({"/v1/{kind}", "/v1/{kind}/", "/{kind:b}", "/{kind:b}/"})
   ResponseEntity<String> ingest(
       @PathVariable String kind,
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestHeader(name = HttpHeaders.CONTENT_ENCODING, required = false) String encoding,
       HttpServletRequest servletRequest,
       HttpServletResponse servletResponse)
       throws IOException, InterruptedException {
@@ -48,7 +49,7 @@ class SandboxController {
     if (body == null) {
       return entity(endpoints.tooLarge());
     }
-    SandboxResponse answer = endpoints.ingest(kind, authorization, body);
+    SandboxResponse answer = endpoints.ingest(kind, authorization, encoding, body);
     pause(answer.latency());
     if (!answer.drop()) {
       return entity(answer);

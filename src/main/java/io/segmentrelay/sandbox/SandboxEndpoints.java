@@ -31,9 +31,34 @@ final class SandboxEndpoints {
     return receiver;
   }
 
-  /** {@code POST /v1/batch|track|import}. */
-  SandboxResponse ingest(String kind, String authorization, byte[] body) {
-    return receiver.handle(kind, authorization, body);
+  /**
+   * {@code POST /v1/batch}, {@code /v1/import}, {@code /b} or a single-call path such as {@code
+   * /v1/identify}; 404 for any other {@code kind}.
+   */
+  SandboxResponse ingest(String kind, String authorization, String contentEncoding, byte[] body) {
+    if (RequestKind.find(kind).isEmpty()) {
+      return notFound();
+    }
+    return receiver.handle(kind, authorization, contentEncoding, body);
+  }
+
+  /**
+   * The kind of a Segment path as clients post to it, without the {@code /sandbox} prefix: {@code
+   * /v1/<kind>} (including {@code /v1/b} and analytics.js's {@code /v1/t} and the like) or {@code
+   * /b}, with or without a trailing slash; null for others.
+   */
+  static String ingestKind(String path) {
+    String trimmed = (path.length() > 1 && path.endsWith("/"))
+        ? path.substring(0, path.length() - 1)
+        : path;
+    if (trimmed.equals("/b")) {
+      return "b";
+    }
+    if (trimmed.startsWith("/v1/") && trimmed.indexOf('/', 4) < 0) {
+      String kind = trimmed.substring(4);
+      return RequestKind.find(kind).isPresent() ? kind : null;
+    }
+    return null;
   }
 
   /** {@code GET /events?writeKey=…}: what was accepted for one key. */

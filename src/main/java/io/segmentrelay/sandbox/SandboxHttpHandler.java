@@ -56,10 +56,13 @@ final class SandboxHttpHandler implements HttpHandler {
 
   private SandboxResponse route(String request, HttpExchange exchange, byte[] body) {
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    String kind =
+        request.startsWith("POST ") ? SandboxEndpoints.ingestKind(request.substring(5)) : null;
+    if (kind != null) {
+      String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+      return endpoints.ingest(kind, authorization, encoding, body);
+    }
     return switch (request) {
-      case "POST /v1/batch" -> endpoints.ingest("batch", authorization, body);
-      case "POST /v1/track" -> endpoints.ingest("track", authorization, body);
-      case "POST /v1/import" -> endpoints.ingest("import", authorization, body);
       case "GET /events" -> endpoints.events(queryParameter(exchange, "writeKey"));
       case "DELETE /events" -> endpoints.reset();
       case "GET /stats" -> endpoints.stats();

@@ -15,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A local stand-in for Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track}, {@code
- * /v1/import}): validates requests like Segment, records what it accepts per write key and injects
+ * A local stand-in for Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/import}, {@code
+ * /b} and the single-call paths such as {@code /v1/track}): validates requests like Segment, records what it accepts per write key and injects
  * faults on request. Plain Java and thread-safe; {@link SandboxServer} and the relay's {@code
  * /sandbox} endpoints put HTTP around it.
  *
@@ -58,17 +58,30 @@ public final class SandboxReceiver {
     return new SandboxReceiver(List.of(writeKeys), RecordMode.FULL, Clock.systemUTC());
   }
 
+  /** {@link #handle(String, String, String, byte[])} of a body that is not compressed. */
+  public SandboxResponse handle(String kind, String authorization, byte[] body) {
+    return handle(kind, authorization, null, body);
+  }
+
   /**
    * Handles one request to a Segment endpoint.
    *
-   * @param kind {@code "batch"}, {@code "track"} or {@code "import"}
+   * @param kind {@code "batch"}, {@code "b"}, {@code "import"} or a call type such as {@code
+   *     "track"}
    * @param authorization the Authorization header, or null
-   * @param body the raw request body
+   * @param contentEncoding the Content-Encoding header, or null
+   * @param raw the request body as received
    * @return what to answer; the caller applies its latency and drop flag
    */
-  public SandboxResponse handle(String kind, String authorization, byte[] body) {
+  public SandboxResponse handle(
+      String kind, String authorization, String contentEncoding, byte[] raw) {
     RequestKind requestKind = RequestKind.of(kind);
-    ParsedRequest request = parser.parse(requestKind, body);
+    RequestBody decoded = RequestBody.decode(raw, contentEncoding);
+    byte[] body = (decoded.bytes() == null) ? raw : decoded.bytes();
+    ParsedRequest request =
+        (decoded.error() == null)
+            ? parser.parse(requestKind, body)
+            : ParsedRequest.malformed(decoded.error());
     String writeKey = WriteKeys.resolve(authorization, request.bodyWriteKey());
     FaultRule fault = faults.take(writeKey, request);
     if (fault != null && fault.rejects()) {

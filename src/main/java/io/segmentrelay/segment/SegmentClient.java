@@ -32,8 +32,10 @@ public class SegmentClient {
   private final Duration requestTimeout;
   private final Clock clock;
   private final String userAgent;
+  private final SegmentEndpoints endpoints;
 
-  SegmentClient(RelayProperties properties, Clock clock) {
+  SegmentClient(RelayProperties properties, Clock clock, SegmentEndpoints endpoints) {
+    this.endpoints = endpoints;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -45,10 +47,15 @@ public class SegmentClient {
     this.userAgent = "segment-relay/" + properties.version();
   }
 
-  /** Posts {@code body} to {@code endpoint + "/v1/batch"}. */
+  /** Posts {@code body} to {@code endpoint + "/v1/batch"} (the built-in sandbox resolved now). */
   public SegmentResponse postBatch(String endpoint, String writeKey, byte[] body) {
+    var base = endpoints.baseUrl(endpoint);
+    if (base == null) {
+      // Retried like a network failure: the operator may turn the sandbox back on.
+      return failure("The built-in sandbox is turned off on this relay", System.nanoTime());
+    }
     var request =
-        HttpRequest.newBuilder(URI.create(endpoint + "/v1/batch"))
+        HttpRequest.newBuilder(URI.create(base + "/v1/batch"))
             .timeout(requestTimeout)
             .header("Content-Type", "application/json")
             .header("User-Agent", userAgent)

@@ -101,9 +101,26 @@ public final class Secrets {
     var token = Ids.token("sro");
     writeOwnerOnly(file, Hashing.sha256(token));
     // Printed to the console, never to the log: this is the only time the token is shown.
-    System.out.printf(
-        "%n  Operator token (shown once; only its hash is kept in %s):%n  %s%n%n", file, token);
+    System.out.print(operatorTokenBanner(token, file));
     return Hashing.sha256(token);
+  }
+
+  /** A framed block, so that the one sight of the token stands out among the start's log lines. */
+  static String operatorTokenBanner(String token, Path file) {
+    var rule = "=".repeat(Math.max(72, token.length() + 8));
+    return String.join(
+        System.lineSeparator(),
+        "",
+        rule,
+        "  OPERATOR TOKEN (shown only this once; it creates organizations):",
+        "",
+        "    " + token,
+        "",
+        "  Keep it safe: only its hash is kept, in " + file + ".",
+        "  Lost it? Stop the relay, delete that file and start again for a new one.",
+        rule,
+        "",
+        "");
   }
 
   private static void requireEmbedded(boolean embedded, String variable) {

@@ -111,7 +111,8 @@ class DeliveryLogController {
       from = parseTime(since);
       to = parseTime(until);
     } catch (DateTimeParseException e) {
-      return replayProblem(id, "Replay: enter the times as YYYY-MM-DDTHH:MM, in UTC.", redirect);
+      return replayProblem(
+          id, "Replay: enter the times as YYYY-MM-DD HH:MM (24-hour, UTC).", redirect);
     }
     if (from != null && to != null && !from.isBefore(to)) {
       return replayProblem(id, "Replay: the end must be after the start.", redirect);
@@ -144,8 +145,13 @@ class DeliveryLogController {
     }
   }
 
-  /** A {@code datetime-local} value, read as UTC; blank means no bound. */
+  /**
+   * A time as typed, {@code 2026-05-13 14:00} (or with a {@code T}, or seconds), read as UTC; blank
+   * means no bound. Plain text, not the browser's date picker, whose clock follows the browser's
+   * locale (12-hour in many) while these times are 24-hour UTC.
+   */
   private static Instant parseTime(String value) {
-    return value.isBlank() ? null : LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+    var text = value.strip().replace(' ', 'T');
+    return text.isEmpty() ? null : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
   }
 }

@@ -20,7 +20,7 @@ public final class Format {
   private static final DateTimeFormatter HOUR =
       DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter INPUT =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   private final JsonMapper json;
 
@@ -33,12 +33,17 @@ public final class Format {
     return instant == null ? "—" : TIME.format(instant);
   }
 
+  /** {@code 2026-05-13 10:14:00}, for table columns whose header says UTC; a dash for none. */
+  public String utc(Instant instant) {
+    return instant == null ? "—" : TIME.format(instant).substring(0, 19);
+  }
+
   /** {@code 10:00}. */
   public String hour(Instant instant) {
     return HOUR.format(instant);
   }
 
-  /** The value of a {@code datetime-local} input, in UTC. */
+  /** The value of a time input: {@code 2026-05-13 14:00}, 24-hour, UTC. */
   public String input(Instant instant) {
     return instant == null ? "" : INPUT.format(instant);
   }

@@ -14,15 +14,15 @@ import java.net.URI;
 record Region(String name, String host) {
 
   static Region of(String url, SegmentEndpoints endpoints) {
-    var host = host(url);
     var endpoint = endpoints.find(url);
+    var host = SegmentEndpoints.SANDBOX.equals(url) ? "this relay's /sandbox" : host(url);
     if (endpoint.isEmpty()) {
       return new Region("Not allowed", host);
     }
     if (!endpoint.get().extra()) {
       return new Region(SegmentEndpoints.isEu(url) ? "EU" : "Global", host);
     }
-    var sandbox = endpoint.get().label().startsWith("Built-in sandbox");
+    var sandbox = endpoint.get().url().equals(SegmentEndpoints.SANDBOX);
     return new Region(sandbox ? "Sandbox" : "Operator-allowed", host);
   }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class BrowserTest extends RelayTest {
 
   static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-  static final Path SCREENSHOTS = Paths.get("docs", "screenshots");
+  static final Path SCREENSHOTS =
+      Paths.get(System.getProperty("relay.screenshots.dir", "target/screenshots"));
 
   private static Playwright playwright;
   private static Browser browser;
@@ -105,13 +106,16 @@ abstract class BrowserTest extends RelayTest {
     return page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true));
   }
 
-  /** Saves a screenshot of the current page for the docs: the viewport, or the whole page. */
-  protected void screenshot(String name, boolean fullPage) {
+  /**
+   * Saves a screenshot of the viewport (1280×800, so every picture has the same size) to {@code
+   * relay.screenshots.dir}: docs/screenshots under {@code -Pscreenshots}, else target/screenshots.
+   */
+  protected void screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)).setFullPage(fullPage));
+    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)));
   }
 }
