@@ -11,7 +11,7 @@ import org.springframework.mock.env.MockEnvironment;
 class SegmentEndpointsTest {
 
   private static SegmentEndpoints endpoints(boolean sandbox, MockEnvironment env, String... extra) {
-    var properties = new RelayProperties(Path.of("data"), null, null, "dev",
+    var properties = new RelayProperties(Path.of("data"), null, null, null, "dev",
         new RelayProperties.Segment(List.of(extra)), null, null, null);
     return new SegmentEndpoints(properties, sandbox, env);
   }
