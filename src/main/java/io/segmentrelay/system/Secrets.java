@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -48,9 +47,23 @@ public final class Secrets {
             : generatedMasterKey(properties.dataDir(), embedded);
     String operatorHash =
         properties.operatorToken() != null && !properties.operatorToken().isBlank()
-            ? Hashing.sha256(properties.operatorToken())
+            ? Hashing.sha256(strongOperatorToken(properties.operatorToken()))
             : generatedOperatorTokenHash(properties.dataDir(), embedded);
     return new Secrets(masterKey, operatorHash);
+  }
+
+  /** The shortest operator token accepted. */
+  public static final int MIN_TOKEN_CHARS = 32;
+
+  private static String strongOperatorToken(String token) {
+    var trimmed = token.strip();
+    if (trimmed.length() < MIN_TOKEN_CHARS || trimmed.chars().distinct().count() < 8) {
+      throw new WeakSecretException("RELAY_OPERATOR_TOKEN",
+          "must be at least " + MIN_TOKEN_CHARS + " characters of a random value (it has "
+              + trimmed.length() + ")",
+          "export RELAY_OPERATOR_TOKEN=$(openssl rand -hex 32)");
+    }
+    return token;
   }
 
   private static byte[] decodeMasterKey(String base64) {
@@ -58,13 +71,25 @@ public final class Secrets {
     try {
       key = Base64.getDecoder().decode(base64.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("RELAY_MASTER_KEY must be base64 of 32 bytes", e);
+      throw new WeakSecretException("RELAY_MASTER_KEY", "must be base64 of 32 random bytes",
+          "export RELAY_MASTER_KEY=$(openssl rand -base64 32)");
     }
-    if (key.length != 32) {
-      throw new IllegalStateException(
-          "RELAY_MASTER_KEY must be base64 of 32 bytes, got " + key.length + " bytes");
+    // 256 bits, and not a constant filler such as all zeros.
+    if (key.length != 32 || distinctBytes(key) < 8) {
+      throw new WeakSecretException("RELAY_MASTER_KEY",
+          "must be base64 of 32 random bytes (256 bits), got " + key.length + " bytes"
+              + (key.length == 32 ? " of too few distinct values" : ""),
+          "export RELAY_MASTER_KEY=$(openssl rand -base64 32)");
     }
     return key;
+  }
+
+  private static long distinctBytes(byte[] key) {
+    var seen = new java.util.BitSet(256);
+    for (byte b : key) {
+      seen.set(b & 0xff);
+    }
+    return seen.cardinality();
   }
 
   private static byte[] generatedMasterKey(Path dataDir, boolean embedded) {
@@ -109,12 +134,7 @@ public final class Secrets {
   }
 
   private static void writeOwnerOnly(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
-    }
+    DataDir.createOwnerOnly(file.getParent());
+    DataDir.writeNewOwnerOnly(file, content.getBytes(StandardCharsets.UTF_8));
   }
 }
