@@ -48,7 +48,7 @@ final class FuzzRequests {
     this.random = new Random(seed);
   }
 
-  Request next() {
+  synchronized Request next() {
     var ingest = random.nextInt(100) >= 15;
     Object body = ingest ? eventsBody() : identifyBody();
     var bytes = encode(json(body));
@@ -63,9 +63,9 @@ final class FuzzRequests {
   }
 
   private Object eventsBody() {
-    int size = switch (random.nextInt(100)) {
-      case 0 -> 400 + random.nextInt(201);
-      case 1, 2, 3 -> 20 + random.nextInt(100);
+    int size = switch (random.nextInt(300)) {
+      case 0 -> 495 + random.nextInt(11);
+      case 1, 2, 3, 4, 5, 6 -> 20 + random.nextInt(60);
       default -> 1 + random.nextInt(4);
     };
     if (size == 1 && random.nextBoolean()) {
@@ -89,9 +89,9 @@ final class FuzzRequests {
     event.put("anonymousId", "anon_" + random.nextInt(600));
     event.put("surveyId", "srv_" + random.nextInt(5));
     event.put("responseId", "resp_" + random.nextInt(10_000));
-    event.put("traits", new LinkedHashMap<>(Map.of("email", "u" + random.nextInt(300) + "@example.com",
-        "plan", random.nextBoolean() ? "pro" : "free")));
-    event.put("page", Map.of("path", "/checkout", "referrer", "https://example.com/"));
+    event.put("traits", map("email", "u" + random.nextInt(300) + "@example.com",
+        "plan", random.nextBoolean() ? "pro" : "free"));
+    event.put("page", map("path", "/checkout", "referrer", "https://example.com/"));
     event.put("locale", "en-US");
     return event;
   }
@@ -119,7 +119,7 @@ final class FuzzRequests {
         traits.put("note", oddString(random.nextInt(10) == 0 ? 200_000 + random.nextInt(900_000) : 300));
         event.put("traits", traits);
       }
-      case 6 -> event.put("traits", Map.of("n", new Raw(random.nextBoolean() ? "1e400"
+      case 6 -> event.put("traits", map("n", new Raw(random.nextBoolean() ? "1e400"
           : "123456789012345678901234567890.5e-3"), "z", new Raw("-0")));
       case 7 -> event.put("id", "fz_" + random.nextInt(Math.max(1, counter)));
       default -> event.put(field, new Raw("{\"a\":1,\"a\":2}"));
@@ -130,7 +130,7 @@ final class FuzzRequests {
     var body = new LinkedHashMap<String, Object>();
     body.put("userId", "user_" + random.nextInt(300));
     body.put("anonymousId", "anon_" + random.nextInt(600));
-    body.put("traits", Map.of("name", "Ada", "plan", "pro"));
+    body.put("traits", map("name", "Ada", "plan", "pro"));
     if (random.nextInt(3) == 0) {
       var field = new String[] {"userId", "anonymousId", "traits", "timestamp"}[random.nextInt(4)];
       switch (random.nextInt(4)) {
@@ -172,9 +172,18 @@ final class FuzzRequests {
   private Object nested(int depth) {
     Object value = "leaf";
     for (int i = 0; i < depth; i++) {
-      value = random.nextBoolean() ? Map.of("n", value) : List.of(value);
+      value = random.nextBoolean() ? map("n", value) : List.of(value);
     }
-    return value instanceof Map<?, ?> ? value : Map.of("n", value);
+    return value instanceof Map<?, ?> ? value : map("n", value);
+  }
+
+  /** A map in insertion order (unlike {@code Map.of}), so that a seed gives the same bytes. */
+  private static Map<String, Object> map(Object... keyValues) {
+    var map = new LinkedHashMap<String, Object>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      map.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return map;
   }
 
   /** JSON text; non-ASCII is sometimes escaped, so that lone surrogates reach the server too. */

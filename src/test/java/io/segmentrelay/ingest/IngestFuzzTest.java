@@ -9,10 +9,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,6 +36,7 @@ class IngestFuzzTest extends RelayTest {
 
   private static final long SEED = 20_261_208L;
   private static final int REQUESTS = Integer.getInteger("relay.fuzz.requests", 5_000);
+  private static final int SENDERS = 4;
 
   @Autowired JdbcClient jdbc;
 
@@ -40,23 +49,41 @@ class IngestFuzzTest extends RelayTest {
     var tenant = newTenant();
     var integrationId = newIntegration(tenant, newWriteKey());
     var requests = new FuzzRequests(SEED);
-    var accepted = new HashSet<String>();
-    var statuses = new TreeMap<Integer, Integer>();
-    for (int i = 0; i < REQUESTS; i++) {
-      var request = requests.next();
-      var response = send(tenant.ingestKey(), request);
-      statuses.merge(response.statusCode(), 1, Integer::sum);
-      assertThat(response.statusCode())
-          .as("request %d to %s answered %s", i, request.path(), response.body())
-          .isLessThan(500);
-      if (response.statusCode() == 202) {
-        accepted.addAll(eventIds(request.body()));
+    var accepted = ConcurrentHashMap.<String>newKeySet();
+    var statuses = new ConcurrentSkipListMap<Integer, Integer>();
+    var serverErrors = new ConcurrentLinkedQueue<String>();
+    var sent = new AtomicInteger();
+    // A few senders at once, like a platform's: the order among them does not matter here.
+    var senders = Executors.newFixedThreadPool(SENDERS);
+    var running = new ArrayList<Future<Void>>();
+    try {
+      for (int s = 0; s < SENDERS; s++) {
+        running.add(senders.submit(() -> {
+          for (int i = sent.getAndIncrement(); i < REQUESTS; i = sent.getAndIncrement()) {
+            var request = requests.next();
+            var response = send(tenant.ingestKey(), request);
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            if (response.statusCode() >= 500) {
+              serverErrors.add(request.path() + " " + response.statusCode() + " "
+                  + response.body());
+            } else if (response.statusCode() == 202) {
+              accepted.addAll(eventIds(request.body()));
+            }
+            if (i % 1000 == 999) {
+              assertThat(api.get("/actuator/health", null).text()).contains("\"UP\"");
+            }
+          }
+          return null;
+        }));
       }
-      if (i % 1000 == 999) {
-        assertThat(api.get("/actuator/health", null).text()).contains("\"UP\"");
+      for (var sender : running) {
+        sender.get(5, TimeUnit.MINUTES);
       }
+    } finally {
+      senders.shutdownNow();
     }
 
+    assertThat(serverErrors).as("statuses %s", statuses).isEmpty();
     assertThat(statuses.keySet()).as("statuses %s", statuses).contains(202, 400);
     assertThat(accepted).hasSizeGreaterThan(REQUESTS / 2);
     assertThat(storedEventIds(tenant.appId())).isEqualTo(accepted);
