@@ -50,6 +50,16 @@ public final class InputChecks {
     return errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors;
   }
 
+  /**
+   * What is wrong with any other JSON body of the API: lone surrogates and deep nesting, which
+   * would be stored and then break every response that lists them.
+   */
+  public static List<FieldError> wellFormed(JsonNode body) {
+    var errors = new ArrayList<FieldError>();
+    walk(body, "", 0, errors);
+    return errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors;
+  }
+
   private static void checkEvent(JsonNode event, String at, List<FieldError> errors) {
     if (event == null || !event.isObject()) {
       return;

@@ -20,11 +20,12 @@ class UnsafeInputTest extends RelayTest {
 
   @Autowired JdbcClient jdbc;
   private Tenant tenant;
+  private String integrationId;
 
   @BeforeEach
   void setUp() {
     tenant = newTenant();
-    newIntegration(tenant, newWriteKey());
+    integrationId = newIntegration(tenant, newWriteKey());
   }
 
   static Stream<Arguments> events() {
@@ -88,6 +89,33 @@ class UnsafeInputTest extends RelayTest {
 
     assertThat(response.status()).isEqualTo(202);
     assertThat(storedEvents()).isEqualTo(3);
+  }
+
+  @Test
+  void refuses_a_lone_surrogate_in_a_management_body() {
+    var response = api.send("POST", "/api/v1/apps", tenant.adminToken(), "application/json",
+        "{\"name\":\"Web \\ud800\"}");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().findValuesAsString("field")).containsExactly("name");
+    assertThat(api.get("/api/v1/integrations", tenant.adminToken()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_lone_surrogate_stored_before_the_checks_no_longer_breaks_the_delivery_log() {
+    assertThat(postEvents(tenant, event("evt_old")).status()).isEqualTo(202);
+    // What ingest used to store as it came (H2 keeps it; PostgreSQL's driver writes "?").
+    jdbc.sql("UPDATE deliveries SET payload = ? WHERE integration_id = ?")
+        .params("{\"traits\":{\"n\":\"\ud800\"}}", integrationId).update();
+
+    var list = deliveries(tenant, integrationId);
+    var id = list.json().at("/deliveries/0/id").asString();
+    var one = api.get("/api/v1/integrations/" + integrationId + "/deliveries/" + id,
+        tenant.adminToken());
+
+    assertThat(list.status()).isEqualTo(200);
+    assertThat(list.json().at("/deliveries/0/payload/traits/n").asString()).isIn("\ufffd", "?");
+    assertThat(one.status()).isEqualTo(200);
   }
 
   private long storedEvents() {
