@@ -4,6 +4,8 @@ import io.segmentrelay.system.RelayProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.segmentrelay.sandbox.SandboxReceiver;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -28,8 +30,10 @@ public class SegmentEndpoints {
 
   SegmentEndpoints(
       RelayProperties properties,
-      @Value("${relay.sandbox.enabled:true}") boolean sandboxEnabled,
+      ObjectProvider<SandboxReceiver> sandboxReceiver,
       @Value("${server.port:8080}") int port) {
+    // Offered exactly when the relay serves it (by default only on the embedded H2).
+    boolean sandboxEnabled = sandboxReceiver.getIfAvailable() != null;
     var list = new ArrayList<>(SEGMENT);
     for (var url : properties.segment().extraEndpoints()) {
       if (!url.isBlank()) {
