@@ -10,7 +10,7 @@ import org.flywaydb.core.api.migration.Context;
 
 /**
  * Replaces lone surrogates (half of a UTF-16 pair, which is not text) in stored event data with
- * U+FFFD. Ingest used to accept them; H2 stored them as they came, and every reader that writes
+ * U+FFFD. The API used to accept them; H2 stored them as they came, and every reader that writes
  * such a row as UTF-8 (the delivery log, the track call to Segment) then failed for the event and
  * every later event of that person. Ingest refuses them now. PostgreSQL cannot hold them at all
  * (its driver writes {@code ?} instead), so it has nothing to repair.
@@ -31,7 +31,11 @@ public class V11__Repair_lone_surrogates extends BaseJavaMigration {
       new Target("deliveries", "id", "payload"),
       new Target("deliveries", "id", "event_id"),
       new Target("profiles", "organization_id, profile_key", "traits"),
-      new Target("identity_links", "seq", "user_id"));
+      new Target("identity_links", "seq", "user_id"),
+      new Target("organizations", "id", "name"),
+      new Target("apps", "id", "name"),
+      new Target("integrations", "id", "name"),
+      new Target("integrations", "id", "events"));
 
   @Override
   public void migrate(Context context) throws Exception {

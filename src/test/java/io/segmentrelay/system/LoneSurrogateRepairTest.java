@@ -23,7 +23,7 @@ class LoneSurrogateRepairTest {
         .load().migrate();
     var jdbc = JdbcClient.create(dataSource);
     jdbc.sql("INSERT INTO organizations VALUES ('org_1', 'Acme', 'hash', CURRENT_TIMESTAMP)").update();
-    jdbc.sql("INSERT INTO integrations VALUES ('int_1', 'org_1', 'segment', 'Segment', 'enc', '…1234',"
+    jdbc.sql("INSERT INTO integrations VALUES ('int_1', 'org_1', 'segment', 'Seg\udc00ment', 'enc', '…1234',"
         + " 'https://api.segment.io', 'active', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
     jdbc.sql("INSERT INTO delivery_groups (id, integration_id, size, status, created_at, updated_at)"
         + " VALUES ('grp_1', 'int_1', 1, 'failed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
@@ -45,6 +45,8 @@ class LoneSurrogateRepairTest {
     assertThat(InputChecks.hasLoneSurrogate(payload)).isFalse();
     assertThat(payload).contains("\ud83d\ude00");
     assertThat(InputChecks.hasLoneSurrogate(traits)).isFalse();
+    assertThat(InputChecks.hasLoneSurrogate(jdbc.sql("SELECT name FROM integrations")
+        .query(String.class).single())).isFalse();
     if (!TestDatabases.postgres()) {
       assertThat(payload).contains("a\ufffdb");
       assertThat(traits).isEqualTo("{\"n\":\"\ufffd\"}");
