@@ -4,7 +4,6 @@ import io.segmentrelay.system.FieldError;
 import io.segmentrelay.system.Hashing;
 import io.segmentrelay.system.Problems;
 import io.segmentrelay.system.Secrets;
-import io.segmentrelay.tenant.TenantStore;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,12 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
 
-  private final TenantStore tenants;
+  private final Callers tenants;
   private final Secrets secrets;
   private final TokenThrottle throttle;
   private final JsonMapper json;
 
-  BearerTokenFilter(TenantStore tenants, Secrets secrets, TokenThrottle throttle, JsonMapper json) {
+  BearerTokenFilter(Callers tenants, Secrets secrets, TokenThrottle throttle, JsonMapper json) {
     this.tenants = tenants;
     this.secrets = secrets;
     this.throttle = throttle;

@@ -2,7 +2,6 @@ package io.segmentrelay.auth;
 
 import io.segmentrelay.system.Problems;
 import io.segmentrelay.system.Secrets;
-import io.segmentrelay.tenant.TenantStore;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,7 +36,7 @@ class SecurityConfiguration {
 
   @Bean
   @Order(1)
-  SecurityFilterChain apiSecurity(HttpSecurity http, TenantStore tenants, Secrets secrets,
+  SecurityFilterChain apiSecurity(HttpSecurity http, Callers tenants, Secrets secrets,
       TokenThrottle throttle, JsonMapper json) throws Exception {
     http.securityMatcher("/api/**", "/v1/**")
         .csrf(csrf -> csrf.disable())
@@ -77,7 +76,7 @@ class SecurityConfiguration {
    */
   @Bean
   @Order(3)
-  SecurityFilterChain sandboxManagement(HttpSecurity http, TenantStore tenants, Secrets secrets,
+  SecurityFilterChain sandboxManagement(HttpSecurity http, Callers tenants, Secrets secrets,
       TokenThrottle throttle, JsonMapper json) throws Exception {
     http.securityMatcher("/sandbox/**")
         .csrf(csrf -> csrf.disable())

@@ -55,19 +55,32 @@ public record Delivery(
       Instant nextAttemptAt) {}
 
   /**
-   * A delivery to insert at ingest.
+   * A track call for one integration, as ingest hands it to the {@link Outbox}.
+   *
+   * @param paused whether the integration is paused: the delivery is then held until resume
+   * @param note what the relay changed in the call to make it sendable; null if nothing
+   */
+  public record Request(
+      String integrationId,
+      boolean paused,
+      String eventId,
+      String eventType,
+      String messageId,
+      String payload,
+      String note) {}
+
+  /**
+   * A delivery as inserted into the queue.
    *
    * @param groupId the queue row it shares with the other deliveries of its ingest request to its
    *     integration; the status, lease and lease owner are the group's
    * @param leaseOwner for a delivery inserted in flight: the lease it is inserted under; else null
    * @param leaseUntil when that lease expires; null without one
-   * @param note what the relay changed in the call to make it sendable; null if nothing
    */
-  public record New(
+  record New(
       String id,
       String groupId,
       String integrationId,
-      String organizationId,
       String eventId,
       String eventType,
       String messageId,

@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The delivery log of an integration (M, L6). */
+/** The delivery log of an integration. */
 @RestController
 @RequestMapping(path = "/api/v1/integrations/{integrationId}", produces = "application/json")
 class DeliveryController {

@@ -2,7 +2,7 @@ package io.segmentrelay.delivery;
 
 import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.RowInserts;
-import io.segmentrelay.system.SetParameter;
+import io.segmentrelay.system.Dialect;
 import io.segmentrelay.system.Sql;
 import java.sql.Types;
 import java.time.Instant;
@@ -22,8 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The queue: groups of deliveries (those of one ingest request to one integration) in {@code
- * delivery_groups}, claimed under a lease, given their outcomes, reclaimed when a lease expires
- * (L5). Every statement takes {@code now} from the caller's clock.
+ * delivery_groups}, claimed under a lease, given their outcomes, reclaimed when a lease expires.
+ * Every statement takes {@code now} from the caller's clock. Longer than most files: every change
+ * of a group's state by the dispatcher (claim, outcome, lease) is here, in one place.
  */
 @Repository
 class DeliveryQueue {
@@ -39,9 +40,9 @@ class DeliveryQueue {
   private final RowInserts rowInserts;
   private final TransactionTemplate tx;
   private final boolean postgres;
-  private final SetParameter set;
+  private final Dialect set;
 
-  DeliveryQueue(JdbcClient jdbc, RowInserts rowInserts, TransactionTemplate tx, SetParameter set) {
+  DeliveryQueue(JdbcClient jdbc, RowInserts rowInserts, TransactionTemplate tx, Dialect set) {
     this.jdbc = jdbc;
     this.rowInserts = rowInserts;
     this.tx = tx;
@@ -91,46 +92,92 @@ class DeliveryQueue {
    */
   List<Claimed> claim(String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
     return tx.execute(status -> {
-      var ids = dueGroups(integrationId, now, limit);
-      if (ids.isEmpty()) {
-        return List.<Claimed>of();
-      }
-      // Groups that stopped being pending in between (a pause, another node) are not updated,
-      // and the read-back by lease owner leaves them out.
-      jdbc.sql("UPDATE delivery_groups SET status = 'in_flight', lease_owner = ?,"
-              + " lease_expires_at = ?, updated_at = ? WHERE status = 'pending' AND "
-              + set.in("id", ids))
-          .params(set.values(List.of(owner, Sql.ts(leaseUntil), Sql.ts(now)), ids, String.class))
-          .update();
-      var groups = new LinkedHashMap<String, Claimed>();
-      jdbc.sql("SELECT id, attempt_count, created_at FROM delivery_groups WHERE lease_owner = ? AND "
-              + set.in("id", ids) + " ORDER BY next_attempt_at, id")
-          .params(set.values(List.of(owner), ids, String.class))
-          .query(rs -> {
-            var id = rs.getString("id");
-            groups.put(id, new Claimed(id, integrationId, owner, leaseUntil,
-                rs.getInt("attempt_count"), Sql.instant(rs, "created_at"), new ArrayList<>()));
-          });
-      if (groups.isEmpty()) {
-        return List.<Claimed>of();
-      }
-      jdbc.sql("SELECT id, group_id, message_id, payload FROM deliveries WHERE "
-              + set.in("group_id", groups.keySet()) + " ORDER BY seq")
-          .params(set.values(List.of(), groups.keySet(), String.class))
-          .query(rs -> {
-            groups.get(rs.getString("group_id")).members().add(new Member(
-                rs.getString("id"), rs.getString("message_id"), rs.getString("payload")));
-          });
-      // A group left without deliveries (they all moved out) has nothing to send: drop it.
-      var empty = groups.values().stream().filter(g -> g.members().isEmpty()).map(Claimed::id).toList();
-      if (!empty.isEmpty()) {
-        jdbc.sql("DELETE FROM delivery_groups WHERE " + set.in("id", empty))
-            .params(set.values(List.of(), empty, String.class))
-            .update();
-        empty.forEach(groups::remove);
-      }
-      return List.copyOf(groups.values());
+      var groups = postgres
+          ? claimInOneStatement(integrationId, owner, now, leaseUntil, limit)
+          : claimByKeys(integrationId, owner, now, leaseUntil, limit);
+      return groups.isEmpty() ? List.<Claimed>of() : withMembers(groups);
     });
+  }
+
+  /**
+   * PostgreSQL: selects the due groups holding up to {@code limit} deliveries, locks those no
+   * other node is claiming, and leases them, in one statement.
+   */
+  private static final String CLAIM = """
+      WITH due AS (
+        SELECT id, SUM(size) OVER (ORDER BY next_attempt_at, id) - size AS ahead
+        FROM delivery_groups
+        WHERE integration_id = ? AND status = 'pending' AND next_attempt_at <= ?
+        ORDER BY integration_id, status, next_attempt_at, id LIMIT ?),
+      locked AS (
+        SELECT g.id FROM delivery_groups g JOIN due ON due.id = g.id
+        WHERE due.ahead < ? AND g.status = 'pending'
+        FOR UPDATE OF g SKIP LOCKED)
+      UPDATE delivery_groups g SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?,
+        updated_at = ?
+      FROM locked WHERE g.id = locked.id
+      RETURNING g.id, g.attempt_count, g.created_at, g.next_attempt_at""";
+
+  private LinkedHashMap<String, Claimed> claimInOneStatement(
+      String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
+    record Row(Claimed group, Instant due) {}
+    var rows = jdbc.sql(CLAIM)
+        .params(integrationId, Sql.ts(now), limit, limit, owner, Sql.ts(leaseUntil), Sql.ts(now))
+        .query((rs, n) -> new Row(new Claimed(rs.getString("id"), integrationId, owner, leaseUntil,
+            rs.getInt("attempt_count"), Sql.instant(rs, "created_at"), new ArrayList<>()),
+            Sql.instant(rs, "next_attempt_at")))
+        .list();
+    var groups = new LinkedHashMap<String, Claimed>();
+    rows.stream()
+        .sorted(Comparator.comparing(Row::due).thenComparing(r -> r.group().id()))
+        .forEach(r -> groups.put(r.group().id(), r.group()));
+    return groups;
+  }
+
+  /** H2, which has no {@code UPDATE … RETURNING}: select, update by key, read back by owner. */
+  private LinkedHashMap<String, Claimed> claimByKeys(
+      String integrationId, String owner, Instant now, Instant leaseUntil, int limit) {
+    var groups = new LinkedHashMap<String, Claimed>();
+    var ids = dueGroups(integrationId, now, limit);
+    if (ids.isEmpty()) {
+      return groups;
+    }
+    // Groups that stopped being pending in between (a pause) are not updated, and the read-back
+    // by lease owner leaves them out.
+    jdbc.sql("UPDATE delivery_groups SET status = 'in_flight', lease_owner = ?,"
+            + " lease_expires_at = ?, updated_at = ? WHERE status = 'pending' AND "
+            + set.in("id", ids))
+        .params(set.values(List.of(owner, Sql.ts(leaseUntil), Sql.ts(now)), ids, String.class))
+        .update();
+    jdbc.sql("SELECT id, attempt_count, created_at FROM delivery_groups WHERE lease_owner = ? AND "
+            + set.in("id", ids) + " ORDER BY next_attempt_at, id")
+        .params(set.values(List.of(owner), ids, String.class))
+        .query(rs -> {
+          var id = rs.getString("id");
+          groups.put(id, new Claimed(id, integrationId, owner, leaseUntil,
+              rs.getInt("attempt_count"), Sql.instant(rs, "created_at"), new ArrayList<>()));
+        });
+    return groups;
+  }
+
+  /** The claimed groups with their deliveries, in order. */
+  private List<Claimed> withMembers(LinkedHashMap<String, Claimed> groups) {
+    jdbc.sql("SELECT id, group_id, message_id, payload FROM deliveries WHERE "
+            + set.in("group_id", groups.keySet()) + " ORDER BY seq")
+        .params(set.values(List.of(), groups.keySet(), String.class))
+        .query(rs -> {
+          groups.get(rs.getString("group_id")).members().add(new Member(
+              rs.getString("id"), rs.getString("message_id"), rs.getString("payload")));
+        });
+    // A group without deliveries (deleted meanwhile) has nothing to send: drop it.
+    var empty = groups.values().stream().filter(g -> g.members().isEmpty()).map(Claimed::id).toList();
+    if (!empty.isEmpty()) {
+      jdbc.sql("DELETE FROM delivery_groups WHERE " + set.in("id", empty))
+          .params(set.values(List.of(), empty, String.class))
+          .update();
+      empty.forEach(groups::remove);
+    }
+    return List.copyOf(groups.values());
   }
 
   private static final String DUE =
@@ -139,9 +186,7 @@ class DeliveryQueue {
 
   /**
    * The oldest due groups holding up to {@code limit} deliveries. Claims order by the whole claim
-   * index, equal columns included, so the rows are read in index order instead of sorted. On
-   * PostgreSQL the chosen number of groups is then locked, skipping groups another node is
-   * claiming, so that two nodes never wait for each other.
+   * index, equal columns included, so the rows are read in index order instead of sorted.
    */
   private List<String> dueGroups(String integrationId, Instant now, int limit) {
     // Groups usually hold many deliveries: look at a few first, and at more only if they are small.
@@ -152,11 +197,7 @@ class DeliveryQueue {
         break;
       }
     }
-    if (!postgres || due.ids().isEmpty()) {
-      return due.ids();
-    }
-    // Another node may hold some of those groups: the locked ones can differ, so cap them again.
-    return due(DUE + " FOR UPDATE SKIP LOCKED", integrationId, now, due.ids().size(), limit).ids();
+    return due.ids();
   }
 
   /** Due groups read, the first of them holding up to {@code limit} deliveries, and their count. */

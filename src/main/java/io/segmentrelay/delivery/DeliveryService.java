@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * What an admin can see and do with an integration's deliveries (L6, L7), for the API and the UI.
+ * What an admin can see and do with an integration's deliveries, for the API and the UI.
  * Every method checks that the integration belongs to the organization (else 404).
  */
 @Service

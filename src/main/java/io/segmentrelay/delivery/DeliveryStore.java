@@ -1,6 +1,7 @@
 package io.segmentrelay.delivery;
 
 import io.segmentrelay.delivery.Delivery.Status;
+import io.segmentrelay.integration.HeldDeliveries;
 import io.segmentrelay.system.Ids;
 import io.segmentrelay.system.RowInserts;
 import io.segmentrelay.system.Sql;
@@ -21,10 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The deliveries (frozen track calls, each in a group that holds its state) and their attempt
  * log. Claiming and outcomes live in {@link DeliveryQueue}; this class is what ingest and the API
- * need.
+ * need: inserts, reads for the log, and the admin's pause, resume, retry and replay, kept together
+ * because they share the group-splitting rules.
  */
 @Repository
-public class DeliveryStore {
+public class DeliveryStore implements HeldDeliveries {
 
   static final String COLUMNS =
       "d.seq, d.id, d.integration_id, d.event_id, d.event_type, d.message_id, g.status, d.payload,"
@@ -39,8 +41,7 @@ public class DeliveryStore {
       "id, integration_id, size, status, next_attempt_at, created_at, updated_at, lease_owner,"
           + " lease_expires_at");
   private static final RowInserts.Into DELIVERIES = new RowInserts.Into("deliveries",
-      "id, group_id, integration_id, organization_id, event_id, event_type, message_id,"
-          + " payload_bytes, payload, created_at, note");
+      "id, group_id, integration_id, event_id, event_type, message_id, payload, created_at, note");
 
   private final JdbcClient jdbc;
   private final RowInserts rows;
@@ -57,7 +58,7 @@ public class DeliveryStore {
    * with a lease owner is inserted in flight, leased to that owner: its node sends it without
    * claiming it.
    */
-  public void insertAll(List<Delivery.New> deliveries) {
+  void insertAll(List<Delivery.New> deliveries) {
     if (deliveries.isEmpty()) {
       return;
     }
@@ -72,11 +73,16 @@ public class DeliveryStore {
         });
     rows.insert(DELIVERIES, deliveries,
         (row, d) -> row.string(d.id()).string(d.groupId()).string(d.integrationId())
-            .string(d.organizationId()).string(d.eventId()).string(d.eventType())
-            .string(d.messageId()).integer(d.payload().length()).string(d.payload())
+            .string(d.eventId()).string(d.eventType()).string(d.messageId()).string(d.payload())
             .timestamp(d.createdAt()).string(d.note()));
   }
 
+  @Override
+  public void deleteAll(String integrationId) {
+    jdbc.sql("DELETE FROM deliveries WHERE integration_id = ?").param(integrationId).update();
+  }
+
+  @Override
   public long countHeld(String integrationId) {
     return count(integrationId, Status.HELD);
   }
@@ -90,6 +96,7 @@ public class DeliveryStore {
   }
 
   /** On pause: everything waiting (new or for a retry) is held until resume. */
+  @Override
   public void holdWaiting(String integrationId, Instant now) {
     jdbc.sql(
             "UPDATE delivery_groups SET status = 'held', updated_at = ?"
@@ -99,6 +106,7 @@ public class DeliveryStore {
   }
 
   /** On resume: held deliveries are due now, and go oldest first (claims order by id). */
+  @Override
   public void releaseHeld(String integrationId, Instant now) {
     jdbc.sql(
             "UPDATE delivery_groups SET status = 'pending', next_attempt_at = ?, updated_at = ?"
@@ -108,6 +116,7 @@ public class DeliveryStore {
   }
 
   /** On resume with discard: held deliveries are never sent. */
+  @Override
   public void discardHeld(String integrationId, Instant now) {
     jdbc.sql(
             "UPDATE delivery_groups SET status = 'discarded', next_attempt_at = NULL, updated_at = ?,"
@@ -142,7 +151,7 @@ public class DeliveryStore {
   }
 
   /**
-   * Makes finished deliveries due again with a fresh retry schedule (L7). The message id stays,
+   * Makes finished deliveries due again with a fresh retry schedule. The message id stays,
    * so Segment still dedupes a delivery that had in fact arrived. The attempt that delivered a
    * delivery, kept in its group's row, moves to the attempt log first, so the log keeps it. One
    * delivery of a larger group moves to a group of its own first.

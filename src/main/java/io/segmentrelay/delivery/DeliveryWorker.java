@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends one claim of deliveries to its integration: preflight, batches within Segment's limits,
- * bisection of a batch Segment rejected as a whole, and the outcome of each delivery.
+ * bisection of a batch Segment rejected as a whole, and the outcome of each delivery. Longer than
+ * most files because batching, bisection and outcomes decide together what one request means.
  */
 @Component
 class DeliveryWorker {
@@ -345,7 +346,7 @@ class DeliveryWorker {
 
   /**
    * What takes the place of a frozen payload's closing brace: this attempt's {@code sentAt}, the
-   * only part of a track call that changes (T3).
+   * only part of a track call that changes.
    */
   private static byte[] sentAtSuffix(String sentAt) {
     return (",\"sentAt\":\"" + sentAt + "\"}").getBytes(StandardCharsets.UTF_8);

@@ -5,7 +5,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checks a track call against what Segment would reject or silently drop (L4), so such an event
+ * Checks a track call against what Segment would reject or silently drop, so such an event
  * fails at once with a reason instead of being sent.
  */
 final class Preflight {

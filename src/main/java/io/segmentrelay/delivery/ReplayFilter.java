@@ -11,7 +11,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Which deliveries a replay redelivers (L7): by status (default failed) and by acceptance time.
+ * Which deliveries a replay redelivers: by status (default failed) and by acceptance time.
  *
  * @param since inclusive, or null
  * @param until exclusive, or null

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Purges finished deliveries and their attempts (L8): delivered ones after {@code
+ * Purges finished deliveries and their attempts: delivered ones after {@code
  * relay.retention.delivered}, failed and discarded ones after {@code relay.retention.failed}.
  * Accepted-event ids, which make ingest idempotent, are kept as long as failed deliveries.
  */

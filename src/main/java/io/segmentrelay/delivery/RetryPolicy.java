@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * When to try again after a retryable failure (L3): the first attempt at once, then one retry after
+ * When to try again after a retryable failure: the first attempt at once, then one retry after
  * each delay in turn; when the last retry fails, the delivery has failed. A {@code Retry-After}
  * later than the schedule wins, up to a day.
  *

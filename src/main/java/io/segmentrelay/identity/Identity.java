@@ -3,7 +3,7 @@ package io.segmentrelay.identity;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The identity an event is sent under (D1, D2).
+ * The identity an event is sent under.
  *
  * @param userId the user id given or stitched; null when unknown
  * @param anonymousId always present: given, linked, or derived from organization and user id

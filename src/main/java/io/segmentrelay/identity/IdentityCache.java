@@ -2,12 +2,11 @@ package io.segmentrelay.identity;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.segmentrelay.system.Databases;
+import io.segmentrelay.system.Dialect;
 import io.segmentrelay.system.RelayProperties;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -33,9 +32,9 @@ class IdentityCache {
   /** Commits that wrote identities, so far. Guarded by this. */
   private long commits;
 
-  IdentityCache(RelayProperties properties, @Value("${spring.datasource.url:}") String url) {
+  IdentityCache(RelayProperties properties, Dialect dialect) {
     int size = properties.identity().cacheSize();
-    enabled = size > 0 && Databases.embeddedH2(url);
+    enabled = size > 0 && dialect.embedded();
     users = Caffeine.newBuilder().maximumSize(Math.max(size, 0)).build();
     traits = Caffeine.newBuilder().maximumSize(Math.max(size, 0)).build();
   }

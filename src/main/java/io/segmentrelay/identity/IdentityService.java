@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Identity stitching per organization (D1) and profile traits (D2). Runs inside the caller's
+ * Identity stitching per organization and profile traits. Runs inside the caller's
  * transaction, so events and the identities they changed commit together. A request's events are
  * resolved together: what they need is read in a few queries, resolved in order in memory (so an
  * event sees the links and traits of the events before it), and written back in batches.

@@ -1,7 +1,7 @@
 package io.segmentrelay.identity;
 
 import io.segmentrelay.system.RowInserts;
-import io.segmentrelay.system.SetParameter;
+import io.segmentrelay.system.Dialect;
 import io.segmentrelay.system.Sql;
 import java.time.Instant;
 import java.util.Collection;
@@ -21,17 +21,17 @@ import org.springframework.stereotype.Repository;
 class IdentityStore {
 
   private static final RowInserts.Into LINKS = new RowInserts.Into("identity_links",
-      "organization_id, anonymous_id, user_id, linked_at");
+      "organization_id, anonymous_id, user_id");
   private static final RowInserts.Into PROFILES = new RowInserts.Into("profiles",
       "organization_id, profile_key, traits, updated_at");
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final RowInserts rows;
-  private final SetParameter set;
+  private final Dialect set;
   private final IdentityCache cache;
 
-  IdentityStore(JdbcClient jdbc, JdbcTemplate template, RowInserts rows, SetParameter set,
+  IdentityStore(JdbcClient jdbc, JdbcTemplate template, RowInserts rows, Dialect set,
       IdentityCache cache) {
     this.jdbc = jdbc;
     this.template = template;
@@ -72,8 +72,7 @@ class IdentityStore {
           ps.setString(2, link.getKey());
         });
     rows.insert(LINKS, anonymousToUser,
-        (row, link) -> row.string(organizationId).string(link.getKey()).string(link.getValue())
-            .timestamp(now));
+        (row, link) -> row.string(organizationId).string(link.getKey()).string(link.getValue()));
     var links = new HashMap<String, String>();
     anonymousToUser.forEach(link -> links.put(link.getKey(), link.getValue()));
     cache.written(organizationId, links, Map.of());

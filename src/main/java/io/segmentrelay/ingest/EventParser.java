@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Validates the body of {@code POST /v1/events} (E1, E4): every invalid field is reported, with
+ * Validates the body of {@code POST /v1/events}: every invalid field is reported, with
  * its batch index, before anything is stored.
  */
 final class EventParser {

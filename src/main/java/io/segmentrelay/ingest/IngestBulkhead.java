@@ -1,6 +1,6 @@
 package io.segmentrelay.ingest;
 
-import io.segmentrelay.system.SetParameter;
+import io.segmentrelay.system.Dialect;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,7 +30,7 @@ class IngestBulkhead {
 
   @Bean
   FilterRegistrationBean<OncePerRequestFilter> ingestBulkheadFilter(
-      @Value("${spring.datasource.hikari.maximum-pool-size:10}") int poolSize, SetParameter set) {
+      @Value("${spring.datasource.hikari.maximum-pool-size:10}") int poolSize, Dialect set) {
     return filter(permits(poolSize, set.postgres(), Runtime.getRuntime().availableProcessors()));
   }
 

@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.http.ResponseEntity;
 
 /**
- * The platform's way in (E1–E4): survey events and identify calls, authenticated by the app's
+ * The platform's way in: survey events and identify calls, authenticated by the app's
  * ingest key. The body is read here, not by a message converter, so that size, syntax and field
  * errors all get the same problem+json answers.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The Events section of an integration (I4): per lifecycle event, whether it is forwarded and under
+ * The Events section of an integration: per lifecycle event, whether it is forwarded and under
  * which name.
  */
 public record EventSettings(Map<LifecycleEvent, Setting> settings) {

@@ -3,7 +3,7 @@ package io.segmentrelay.integration;
 import java.time.Instant;
 
 /**
- * A Segment integration of an organization (I1). The write key itself is not here: only its
+ * A Segment integration of an organization. The write key itself is not here: only its
  * masked form; the delivery engine asks {@link IntegrationStore#writeKey} at each attempt.
  */
 public record Integration(
@@ -18,7 +18,7 @@ public record Integration(
     Instant createdAt,
     Instant updatedAt) {
 
-  /** Active integrations deliver; paused ones hold their events (I5). */
+  /** Active integrations deliver; paused ones hold their events. */
   public enum Status {
     ACTIVE,
     PAUSED;

@@ -1,7 +1,6 @@
 package io.segmentrelay.integration;
 
 import io.segmentrelay.auth.Caller;
-import io.segmentrelay.delivery.DeliveryStore;
 import io.segmentrelay.system.ApiException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,15 +19,15 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** The integrations management API (M). Another organization's integration is a 404. */
+/** The integrations management API. Another organization's integration is a 404. */
 @RestController
 @RequestMapping(path = "/api/v1/integrations", produces = "application/json")
 class IntegrationController {
 
   private final IntegrationService service;
-  private final DeliveryStore deliveries;
+  private final HeldDeliveries deliveries;
 
-  IntegrationController(IntegrationService service, DeliveryStore deliveries) {
+  IntegrationController(IntegrationService service, HeldDeliveries deliveries) {
     this.service = service;
     this.deliveries = deliveries;
   }

@@ -1,7 +1,5 @@
 package io.segmentrelay.integration;
 
-import io.segmentrelay.delivery.DeliveriesReady;
-import io.segmentrelay.delivery.DeliveryStore;
 import io.segmentrelay.segment.SegmentEndpoints;
 import io.segmentrelay.system.ApiException;
 import io.segmentrelay.system.FieldError;
@@ -17,13 +15,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Creating, changing, pausing and resuming integrations. Changes are read by ingest and delivery
- * at each event and attempt, so they take effect without a restart (I3).
+ * at each event and attempt, so they take effect without a restart.
  */
 @Service
 public class IntegrationService {
 
   private final IntegrationStore store;
-  private final DeliveryStore deliveries;
+  private final HeldDeliveries deliveries;
   private final SegmentEndpoints endpoints;
   private final Clock clock;
   private final ApplicationEventPublisher publisher;
@@ -31,7 +29,7 @@ public class IntegrationService {
 
   IntegrationService(
       IntegrationStore store,
-      DeliveryStore deliveries,
+      HeldDeliveries deliveries,
       SegmentEndpoints endpoints,
       Clock clock,
       ApplicationEventPublisher publisher,
@@ -110,9 +108,10 @@ public class IntegrationService {
     if (!store.delete(organizationId, id)) {
       throw ApiException.notFound("Integration");
     }
+    deliveries.deleteAll(id);
   }
 
-  /** Pauses delivery: waiting deliveries become held, new events are held on arrival (I5). */
+  /** Pauses delivery: waiting deliveries become held, new events are held on arrival. */
   @Transactional
   public Integration pause(String organizationId, String id) {
     var current = get(organizationId, id);
@@ -136,7 +135,7 @@ public class IntegrationService {
               }
               return active;
             });
-    publisher.publishEvent(new DeliveriesReady());
+    publisher.publishEvent(new IntegrationResumed(id));
     return resumed;
   }
 

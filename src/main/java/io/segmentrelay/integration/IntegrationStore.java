@@ -72,20 +72,16 @@ public class IntegrationStore {
   }
 
   /**
-   * Deletes the integration, its delivery groups with it (by cascade), then its deliveries and
-   * their attempts (by cascade). Runs in the caller's transaction. The integration goes first: on
-   * PostgreSQL an ingest adding a group for it then waits on its row and finds it gone, so no
-   * delivery of it is added after its deliveries were deleted.
+   * Deletes the integration, and its delivery groups with it (by cascade). Runs in the caller's
+   * transaction, which then deletes its deliveries. The integration goes first: on PostgreSQL an
+   * ingest adding a group for it then waits on its row and finds it gone, so no delivery of it is
+   * added after its deliveries were deleted.
    */
   boolean delete(String organizationId, String id) {
-    var deleted = jdbc.sql("DELETE FROM integrations WHERE organization_id = ? AND id = ?")
+    return jdbc.sql("DELETE FROM integrations WHERE organization_id = ? AND id = ?")
             .params(organizationId, id)
             .update()
         == 1;
-    if (deleted) {
-      jdbc.sql("DELETE FROM deliveries WHERE integration_id = ?").param(id).update();
-    }
-    return deleted;
   }
 
   /** The organization's integration, or empty for another organization's. */

@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
- * Encrypts write keys at rest with AES-256-GCM under the master key (I6). The integration id is
+ * Encrypts write keys at rest with AES-256-GCM under the master key. The integration id is
  * bound in as associated data, so a ciphertext copied onto another row does not decrypt.
  */
 @Component

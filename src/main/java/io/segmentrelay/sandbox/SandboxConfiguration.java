@@ -1,6 +1,6 @@
 package io.segmentrelay.sandbox;
 
-import io.segmentrelay.system.Databases;
+import io.segmentrelay.system.Dialect;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +30,7 @@ public class SandboxConfiguration {
       @Value("${relay.sandbox.write-keys:demo-write-key}") String writeKeys,
       @Value("${relay.sandbox.max-recorded-bytes:67108864}") long maxRecordedBytes,
       @Value("${spring.datasource.url:}") String datasourceUrl) {
-    if (!datasourceUrl.isEmpty() && !Databases.embeddedH2(datasourceUrl)) {
+    if (!datasourceUrl.isEmpty() && !Dialect.embeddedH2(datasourceUrl)) {
       log.warn("The Segment sandbox is on ({}=true) with an external database: it is meant for"
           + " demos and tests. Its Segment paths under /sandbox/v1 accept events from anyone"
           + " who can reach this port.", SandboxEnabled.PROPERTY);

@@ -1,6 +1,6 @@
 package io.segmentrelay.sandbox;
 
-import io.segmentrelay.system.Databases;
+import io.segmentrelay.system.Dialect;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -22,6 +22,6 @@ final class SandboxEnabled implements Condition {
       return Boolean.parseBoolean(explicit.strip());
     }
     var url = environment.getProperty("spring.datasource.url");
-    return url == null || Databases.embeddedH2(url);
+    return url == null || Dialect.embeddedH2(url);
   }
 }

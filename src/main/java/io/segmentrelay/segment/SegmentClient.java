@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Posts batches to Segment's HTTP Tracking API ({@code {endpoint}/v1/batch}) with the write key as
- * the Basic auth user name (L1). Never throws for a failed request: every outcome is a {@link
+ * the Basic auth user name. Never throws for a failed request: every outcome is a {@link
  * SegmentResponse} the caller classifies.
  */
 @Component

@@ -10,7 +10,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The destination endpoints a tenant may choose (I2): Segment's regions from the seed, plus what
+ * The destination endpoints a tenant may choose: Segment's regions from the seed, plus what
  * the operator allows with {@code RELAY_SEGMENT_EXTRA_ENDPOINTS}, plus the built-in sandbox when it
  * is enabled. Nothing else is ever contacted.
  */

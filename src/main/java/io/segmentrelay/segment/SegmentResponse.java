@@ -13,7 +13,7 @@ import java.time.Duration;
 public record SegmentResponse(
     int status, String body, Duration retryAfter, String error, long durationMs) {
 
-  /** How the relay treats an outcome (L2). */
+  /** How the relay treats an outcome. */
   public enum Kind {
     DELIVERED,
     RETRYABLE,

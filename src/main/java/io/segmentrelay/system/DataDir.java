@@ -42,7 +42,7 @@ public final class DataDir implements BeanFactoryPostProcessor, EnvironmentAware
   public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
     var url = environment.getProperty("spring.datasource.url");
     if (url != null && url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:file:")
-        && Databases.embeddedH2(url)) {
+        && Dialect.embeddedH2(url)) {
       var dataDir = environment.getProperty("relay.data-dir");
       if (dataDir != null && !dataDir.isBlank()) {
         createOwnerOnly(Paths.get(dataDir));

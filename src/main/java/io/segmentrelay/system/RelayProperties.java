@@ -30,7 +30,7 @@ public record RelayProperties(
   public record Segment(@DefaultValue List<String> extraEndpoints) {}
 
   /**
-   * @param retryDelays the waits before retry 1, 2, … after a failed attempt (L3)
+   * @param retryDelays the waits before retry 1, 2, … after a failed attempt
    * @param pollInterval safety-net poll; ingest wakes the dispatcher at once
    * @param leaseDuration how long a claimed delivery stays with its node without a renewal; the node
    *     renews its leases every quarter of it, so a dead node's work is taken over after at most
@@ -66,7 +66,7 @@ public record RelayProperties(
    */
   public record Identity(@DefaultValue("10000") int cacheSize) {}
 
-  /** How long finished deliveries and their attempts are kept (L8). */
+  /** How long finished deliveries and their attempts are kept. */
   public record Retention(
       @DefaultValue("P7D") Duration delivered,
       @DefaultValue("P30D") Duration failed,

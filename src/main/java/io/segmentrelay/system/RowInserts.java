@@ -11,13 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Inserts many rows with few statements: {@code INSERT … VALUES (…), (…), …}. A JDBC batch runs
- * one statement per row on H2, each with its own start and end inside the transaction (a snapshot
- * of every map it touches); one statement for many rows does that once. The rows go in chunks of
- * a power of two, largest first ({@value #MAX_ROWS}, then 32, 16 … 1; 100 rows are 64 + 32 + 4),
- * so a table has a few statement texts, each parsed once per connection and then taken from the
- * database's statement cache. PostgreSQL gets the same statements, which its driver would
- * otherwise have to be told to make of a batch ({@code reWriteBatchedInserts}); without that it
- * executes a batch as one statement per row.
+ * one statement per row on H2 (and on PostgreSQL unless its driver rewrites batches), and each
+ * statement has a fixed cost. Rows go in chunks of a power of two ({@value #MAX_ROWS}, 32 … 1), so
+ * a table has a few statement texts, each parsed once per connection and then cached.
  */
 @Component
 public class RowInserts {

@@ -9,7 +9,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The relay's two root secrets (P2): the master key that encrypts write keys, and the hash of the
+ * The relay's two root secrets: the master key that encrypts write keys, and the hash of the
  * operator token. Given by the environment, or in embedded mode generated once into the data dir
  * (files readable by the owner only), the operator token printed once at first start.
  */

@@ -1,6 +1,7 @@
 package io.segmentrelay.tenant;
 
 import io.segmentrelay.auth.Caller;
+import io.segmentrelay.auth.Callers;
 import io.segmentrelay.system.Sql;
 import java.time.Instant;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import org.springframework.stereotype.Repository;
 
 /** Organizations and apps, with their admin tokens and ingest keys stored as hashes. */
 @Repository
-public class TenantStore {
+public class TenantStore implements Callers {
 
   private final JdbcClient jdbc;
 
@@ -33,6 +34,7 @@ public class TenantStore {
   }
 
   /** The organization whose admin token has this hash. */
+  @Override
   public Optional<String> findOrganizationByAdminTokenHash(String hash) {
     return jdbc.sql("SELECT id FROM organizations WHERE admin_token_hash = ?")
         .param(hash)
@@ -41,6 +43,7 @@ public class TenantStore {
   }
 
   /** The app, and its organization, whose ingest key has this hash. */
+  @Override
   public Optional<Caller.App> findAppByIngestKeyHash(String hash) {
     return jdbc.sql("SELECT id, organization_id FROM apps WHERE ingest_key_hash = ?")
         .param(hash)

@@ -4,7 +4,7 @@ import java.time.Instant;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A validated survey event from the platform (E1). Optional fields are null when not given.
+ * A validated survey event from the platform. Optional fields are null when not given.
  *
  * @param references the platform's own references; may be null
  */

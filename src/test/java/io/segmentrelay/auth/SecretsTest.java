@@ -11,7 +11,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Write keys, admin tokens and ingest keys are never logged, never returned whole (I6, M). */
+/** Write keys, admin tokens and ingest keys are never logged, never returned whole. */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsTest extends RelayTest {
 

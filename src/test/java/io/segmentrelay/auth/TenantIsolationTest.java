@@ -7,7 +7,7 @@ import io.segmentrelay.support.RelayTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** One organization never sees or changes another's integrations, deliveries or identities (M). */
+/** One organization never sees or changes another's integrations, deliveries or identities. */
 class TenantIsolationTest extends RelayTest {
 
   @Test

@@ -14,7 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Requests to /v1/batch (L1), preflight and splitting (L4), and the frozen payload (T3). */
+/** Requests to /v1/batch, preflight and splitting, and the frozen payload. */
 class BatchingTest extends DeliveryTestSupport {
 
   @Autowired JdbcClient jdbc;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** At least once and never twice in normal operation, across nodes (L5). */
+/** At least once and never twice in normal operation, across nodes. */
 class CrashSafetyTest extends DeliveryTestSupport {
 
   @Autowired DeliveryQueue queue;
@@ -65,10 +65,11 @@ class CrashSafetyTest extends DeliveryTestSupport {
     for (int batch = 0; batch < 10; batch++) {
       assertThat(postEvents(tenant, batchOf("evt_" + batch + "_", 500)).status()).isEqualTo(202);
     }
-    var second = new Dispatcher(queue, worker, clock, properties, new SimpleMeterRegistry(), "");
+    var second = new Dispatcher(queue, worker, new HandOff(properties, new SimpleMeterRegistry()),
+        new Leases(queue, clock, properties), clock, properties);
     var pool = Executors.newFixedThreadPool(2);
     var runs = new ArrayList<Callable<Integer>>();
-    for (var node : List.of(dispatcher, second)) {
+    for (var node : List.of(dispatcher.dispatcher(), second)) {
       runs.add(() -> {
         int total = 0;
         for (int i = 0; i < 20; i++) {

@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The dispatcher's own loop, running as in production: woken by ingest rather than by its poll
- * (here a minute), with integrations isolated from each other (L5).
+ * (here a minute), with integrations isolated from each other.
  */
 class LiveDispatcherTest extends DeliveryTestSupport {
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Which answers fail at once and which are retried (L2). */
+/** Which answers fail at once and which are retried. */
 class OutcomeClassificationTest extends DeliveryTestSupport {
 
   @BeforeEach

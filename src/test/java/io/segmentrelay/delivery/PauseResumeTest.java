@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Pause and resume (I5), a wrong write key fixed and replayed (L7). */
+/** Pause and resume, a wrong write key fixed and replayed. */
 class PauseResumeTest extends DeliveryTestSupport {
 
   @BeforeEach

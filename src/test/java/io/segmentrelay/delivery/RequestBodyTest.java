@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The body of a request to Segment: the frozen calls, each with this attempt's sentAt (T3). */
+/** The body of a request to Segment: the frozen calls, each with this attempt's sentAt. */
 class RequestBodyTest {
 
   private static final String SENT_AT = "2026-05-13T10:14:00.123Z";

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Retention of finished deliveries (L8) and the delivery metrics (P3). */
+/** Retention of finished deliveries and the delivery metrics. */
 class RetentionAndMetricsTest extends DeliveryTestSupport {
 
   @Autowired RetentionJob retention;

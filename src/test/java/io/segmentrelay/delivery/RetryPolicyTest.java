@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The retry schedule (L3) as a pure value: every attempt number, with and without Retry-After. */
+/** The retry schedule as a pure value: every attempt number, with and without Retry-After. */
 class RetryPolicyTest {
 
   private static final Instant NOW = Instant.parse("2026-05-13T10:00:00Z");

@@ -9,7 +9,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The seed's retry contract (L2, L3), with a stepped clock and the sandbox as Segment. */
+/** The seed's retry contract, with a stepped clock and the sandbox as Segment. */
 class RetryScheduleTest extends DeliveryTestSupport {
 
   @BeforeEach

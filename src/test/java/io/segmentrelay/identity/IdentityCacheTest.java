@@ -26,12 +26,6 @@ class IdentityCacheTest extends RelayTest {
 
   @Test
   void it_is_on_for_the_embedded_h2_only() {
-    assertThat(io.segmentrelay.system.Databases.embeddedH2("jdbc:h2:file:./data/relay;MODE=PostgreSQL")).isTrue();
-    assertThat(io.segmentrelay.system.Databases.embeddedH2("jdbc:h2:mem:relay")).isTrue();
-    assertThat(io.segmentrelay.system.Databases.embeddedH2("jdbc:h2:tcp://db:9092/relay")).isFalse();
-    assertThat(io.segmentrelay.system.Databases.embeddedH2("jdbc:h2:ssl://db/relay")).isFalse();
-    assertThat(io.segmentrelay.system.Databases.embeddedH2("jdbc:h2:file:./relay;AUTO_SERVER=TRUE")).isFalse();
-    assertThat(io.segmentrelay.system.Databases.embeddedH2("jdbc:postgresql://db:5432/relay")).isFalse();
     assertThat(cache.enabled()).isEqualTo(!TestDatabases.postgres());
   }
 

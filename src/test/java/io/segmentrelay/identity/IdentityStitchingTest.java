@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Identity stitching per organization (D1) and traits snapshots (D2), through the HTTP API. */
+/** Identity stitching per organization and traits snapshots, through the HTTP API. */
 class IdentityStitchingTest extends RelayTest {
 
   @Test

@@ -17,7 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Bad input to {@code POST /v1/events} (E4): each case gets its status and a problem+json body
+ * Bad input to {@code POST /v1/events}: each case gets its status and a problem+json body
  * naming the field, and nothing of a rejected request is stored.
  */
 class BadInputTest extends RelayTest {

@@ -7,7 +7,7 @@ import io.segmentrelay.support.RelayTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The seed's "Properties we send" table (T1): always-fields present, the rest only when given. */
+/** The seed's "Properties we send" table: always-fields present, the rest only when given. */
 class TrackFieldTableTest extends RelayTest {
 
   @Test

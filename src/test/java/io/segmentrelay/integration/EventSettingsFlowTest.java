@@ -7,7 +7,7 @@ import io.segmentrelay.support.RelayTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Renames, disabled events, several integrations and idempotent re-posts (I4, T2, E3). */
+/** Renames, disabled events, several integrations and idempotent re-posts. */
 class EventSettingsFlowTest extends RelayTest {
 
   @Test

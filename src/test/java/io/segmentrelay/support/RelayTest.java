@@ -1,7 +1,7 @@
 package io.segmentrelay.support;
 
 import io.segmentrelay.auth.TokenThrottle;
-import io.segmentrelay.delivery.Dispatcher;
+import io.segmentrelay.delivery.DispatcherHandle;
 import io.segmentrelay.sandbox.SandboxReceiver;
 import java.time.Instant;
 import java.util.Map;
@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,7 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of tests that run the whole relay over HTTP on a real database (H2 or PostgreSQL, see
  * {@link TestDatabases}) with the sandbox as Segment. The dispatcher's background loop is off and
- * time is a {@link SettableClock}: tests step the clock and call {@link Dispatcher#runDue()}.
+ * time is a {@link SettableClock}: tests step the clock and call {@link DispatcherHandle#runDue()}.
  */
 @Tag("storage")
 @SpringBootTest(
@@ -39,7 +40,8 @@ public abstract class RelayTest {
 
   @LocalServerPort protected int port;
   @Autowired protected SettableClock clock;
-  @Autowired protected Dispatcher dispatcher;
+  @Autowired private ApplicationContext context;
+  protected DispatcherHandle dispatcher;
   protected Api api;
 
   @DynamicPropertySource
@@ -58,6 +60,7 @@ public abstract class RelayTest {
   @BeforeEach
   void setUpApi() {
     api = new Api(port);
+    dispatcher = new DispatcherHandle(context);
     clock.set(START);
     // Tests that send wrong tokens on purpose share the context; each test starts uncounted.
     throttle.clear();

@@ -71,7 +71,7 @@ public final class Bench {
   final Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
   final Path jar = root.resolve(System.getProperty("bench.jar", "target/segment-relay.jar"));
   final String stamp = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss"));
-  final Path results = root.resolve("bench/results");
+  final Path results = Path.of(System.getProperty("bench.results", root.resolve("bench/results").toString()));
   final Path logs = results.resolve("logs-" + stamp);
   final Path work = Path.of(System.getProperty("java.io.tmpdir"), "segment-relay-bench-" + stamp);
 

@@ -14,16 +14,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** "Column is one of these values" on H2: parameters for small sets, literals for large ones. */
-class SetParameterTest {
+class DialectTest {
 
-  private static SetParameter set;
+  private static Dialect set;
   private static JdbcClient jdbc;
 
   @BeforeAll
   static void database() {
     var dataSource = new JdbcDataSource();
     dataSource.setURL("jdbc:h2:mem:set-parameter;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-    set = new SetParameter(dataSource);
+    set = new Dialect(dataSource);
     jdbc = JdbcClient.create(dataSource);
     jdbc.sql("CREATE TABLE items (owner VARCHAR(10), name VARCHAR(20), PRIMARY KEY (name, owner))").update();
     for (int i = 0; i < 400; i++) {
@@ -69,7 +69,18 @@ class SetParameterTest {
 
   @Test
   void the_number_of_parameters_is_the_next_power_of_two() {
-    assertThat(IntStream.of(1, 2, 3, 4, 5, 8, 9, 64, 65, 128).map(SetParameter::padded).toArray())
+    assertThat(IntStream.of(1, 2, 3, 4, 5, 8, 9, 64, 65, 128).map(Dialect::padded).toArray())
         .containsExactly(1, 2, 4, 4, 8, 8, 16, 64, 128, 128);
+  }
+
+  @Test
+  void only_an_h2_inside_this_process_is_embedded() {
+    assertThat(Dialect.embeddedH2("jdbc:h2:file:./data/relay;MODE=PostgreSQL")).isTrue();
+    assertThat(Dialect.embeddedH2("jdbc:h2:mem:relay")).isTrue();
+    assertThat(Dialect.embeddedH2("jdbc:h2:tcp://db:9092/relay")).isFalse();
+    assertThat(Dialect.embeddedH2("jdbc:h2:ssl://db/relay")).isFalse();
+    assertThat(Dialect.embeddedH2("jdbc:h2:file:./relay;AUTO_SERVER=TRUE")).isFalse();
+    assertThat(Dialect.embeddedH2("jdbc:postgresql://db:5432/relay")).isFalse();
+    assertThat(set.embedded()).isTrue();
   }
 }

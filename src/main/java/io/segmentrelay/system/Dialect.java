@@ -4,31 +4,56 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes "column is one of these values" the way each database runs fastest. PostgreSQL gets one
- * array parameter ({@code = ANY(?)}), so the statement text is the same whatever the number of
- * values and is planned once. H2 answers an {@code IN} list from an index either way, but tests
- * each row found against a list of {@code ?} parameters value by value, and against a list of
- * literals through a hash set. So up to {@value #MAX_PARAMETERS} values (an ingest request's
- * event ids and people) are parameters, their number padded to a power of two by repeating the
- * last value: a few statement texts, each parsed once per connection and then taken from H2's
- * statement cache. Larger sets (a claim of 2,500 rows would take six million comparisons) are
- * literals, parsed each time; only numbers and strings are written as literals, strings with
- * their quotes doubled.
+ * Every difference between the two databases the relay runs on, decided once from the
+ * datasource's metadata: which engine it is, whether it is embedded (only this process can open
+ * it), and how to write "column is one of these values" fast on each. PostgreSQL gets one array
+ * parameter ({@code = ANY(?)}), one statement text for any number of values. H2 tests each row
+ * against an IN list of parameters value by value, but against literals through a hash set; so up
+ * to {@value #MAX_PARAMETERS} values are parameters, their number padded to a power of two to
+ * keep the statement texts few and cached, and larger sets (a claim's rows) are literals.
  */
 @Component
-public class SetParameter {
+public class Dialect {
 
   /** The most values H2 gets as parameters rather than literals. */
   static final int MAX_PARAMETERS = 128;
 
   private final boolean postgres;
+  private final boolean embedded;
 
-  SetParameter(DataSource dataSource) {
-    this.postgres = isPostgres(dataSource);
+  Dialect(DataSource dataSource) {
+    try (var connection = dataSource.getConnection()) {
+      var metadata = connection.getMetaData();
+      this.postgres = metadata.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+      this.embedded = embeddedH2(metadata.getURL());
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the database's metadata", e);
+    }
+  }
+
+  /**
+   * Whether a JDBC URL names an H2 inside this process (file or memory): no other process can open
+   * it, so whatever it holds in flight was left by an earlier run of this one.
+   */
+  public static boolean embeddedH2(String url) {
+    var u = url.toLowerCase(Locale.ROOT);
+    return u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:tcp:")
+        && !u.startsWith("jdbc:h2:ssl:") && !u.contains("auto_server=true");
+  }
+
+  /** Whether the database is the embedded H2 that only this process can open. */
+  public boolean embedded() {
+    return embedded;
+  }
+
+  /** The schema's identity-column options for tables written per event (see V1__schema.sql). */
+  public String identityCache() {
+    return postgres ? "" : "(CACHE 1000)";
   }
 
   /** Whether the database is PostgreSQL (else H2). */
@@ -99,14 +124,6 @@ public class SetParameter {
         sql.append('\'');
       }
       default -> throw new IllegalArgumentException("Not a number or string: " + value.getClass());
-    }
-  }
-
-  private static boolean isPostgres(DataSource dataSource) {
-    try (var connection = dataSource.getConnection()) {
-      return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the database's product name", e);
     }
   }
 }
