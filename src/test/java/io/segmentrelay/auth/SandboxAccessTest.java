@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmentrelay.support.Api;
 import io.segmentrelay.support.RelayTest;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +152,42 @@ class SandboxAccessTest extends RelayTest {
     assertThat(plain.json().findValuesAsString("field")).containsExactly("Content-Type");
     assertThat(form.status()).isEqualTo(415);
     assertThat(register(alice, key).status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_signed_in_admin_session_may_manage_it_too_but_only_with_json() throws Exception {
+    var browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    var page = browser.send(HttpRequest.newBuilder(uri("/login")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    var csrf = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(page.body());
+    assertThat(csrf.find()).isTrue();
+    browser.send(HttpRequest.newBuilder(uri("/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1) + "&token="
+            + URLEncoder.encode(alice.adminToken(), StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    var key = "wk_" + UUID.randomUUID();
+
+    var stats = browser.send(HttpRequest.newBuilder(uri("/sandbox/stats")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    var plain = browser.send(HttpRequest.newBuilder(uri("/sandbox/write-keys"))
+        .header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"writeKey\":\"" + key + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    var json = browser.send(HttpRequest.newBuilder(uri("/sandbox/write-keys"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"writeKey\":\"" + key + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(stats.statusCode()).isEqualTo(200);
+    assertThat(plain.statusCode()).isEqualTo(415);
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(api.get("/sandbox/stats", alice.adminToken()).json().at("/writeKeys").has(key))
+        .isTrue();
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
   }
 
   private Api.Response register(Tenant tenant, String key) {
