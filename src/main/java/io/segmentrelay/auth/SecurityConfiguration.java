@@ -18,8 +18,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Two ways in: bearer tokens for the JSON APIs (stateless, no CSRF since no cookies are used),
- * and the sandbox and health/metrics endpoints, which are open.
+ * Bearer tokens for the JSON APIs (stateless, no CSRF since no cookies are used); the sandbox's
+ * Segment paths and health/metrics are open; managing the sandbox takes an admin.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -36,14 +36,15 @@ class SecurityConfiguration {
 
   @Bean
   @Order(1)
-  SecurityFilterChain apiSecurity(
-      HttpSecurity http, Callers tenants, Secrets secrets, JsonMapper json) throws Exception {
+  SecurityFilterChain apiSecurity(HttpSecurity http, Callers tenants, Secrets secrets,
+      TokenThrottle throttle, JsonMapper json) throws Exception {
     http.securityMatcher("/api/**", "/v1/**")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .requestCache(cache -> cache.disable())
         .addFilterBefore(
-            new BearerTokenFilter(tenants, secrets), AnonymousAuthenticationFilter.class)
+            new BearerTokenFilter(tenants, secrets, throttle, json),
+            AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             auth ->
                 // Segment's calls carry the app's inbound secret, checked by the endpoint itself.
@@ -60,15 +61,38 @@ class SecurityConfiguration {
     return http.build();
   }
 
+  /** The sandbox's Segment paths (open, like Segment's), health, metrics and the error page. */
   @Bean
   @Order(2)
   SecurityFilterChain openEndpoints(HttpSecurity http) throws Exception {
     http.securityMatcher(
-            "/sandbox/**", "/actuator/**", "/error", "/v3/api-docs/**", "/v3/api-docs",
-            "/swagger-ui/**", "/swagger-ui.html")
+            "/sandbox/v1/**", "/sandbox/b", "/sandbox/b/", "/actuator/**", "/error",
+            "/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+    return http.build();
+  }
+
+  /**
+   * The rest of the sandbox (recordings, faults, keys): an admin, by token or by the UI's session.
+   * No CSRF token, since those endpoints take JSON bodies only, which no other site can send
+   * without a CORS preflight, and the session cookie is SameSite=Lax.
+   */
+  @Bean
+  @Order(3)
+  SecurityFilterChain sandboxManagement(HttpSecurity http, Callers tenants, Secrets secrets,
+      TokenThrottle throttle, JsonMapper json) throws Exception {
+    http.securityMatcher("/sandbox/**")
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+        .requestCache(cache -> cache.disable())
+        .addFilterBefore(
+            new BearerTokenFilter(tenants, secrets, throttle, json),
+            AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(auth -> auth.anyRequest().hasRole("ADMIN"))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(unauthorized(json)).accessDeniedHandler(forbidden(json)));
     return http.build();
   }
 

@@ -3,6 +3,7 @@ package io.segmentrelay.delivery;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.segmentrelay.auth.Caller;
 import io.segmentrelay.system.ApiException;
+import io.segmentrelay.system.InputChecks;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,14 @@ class DeliveryController {
       Instant createdAt,
       Instant deliveredAt) {
 
+    /**
+     * Text that is not well-formed UTF-16 cannot be written as JSON; such a value stored before
+     * ingest refused it is shown with U+FFFD, so the list stays readable.
+     */
     static View of(Delivery d) {
       return new View(
-          d.id(), d.eventId(), d.messageId(), d.status().wire(), d.payload(), d.attempts(),
+          d.id(), InputChecks.withoutLoneSurrogates(d.eventId()), d.messageId(), d.status().wire(),
+          InputChecks.withoutLoneSurrogates(d.payload()), d.attempts(),
           d.nextAttemptAt(), d.failureReason(), d.note(), d.createdAt(), d.deliveredAt());
     }
   }

@@ -3,6 +3,7 @@ package io.segmentrelay.ingest;
 import io.segmentrelay.auth.Caller;
 import io.segmentrelay.system.ApiException;
 import io.segmentrelay.system.FieldError;
+import io.segmentrelay.system.InputChecks;
 import io.segmentrelay.system.Timestamps;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -101,11 +102,17 @@ class IngestController {
     if (bytes.length > MAX_BODY_BYTES) {
       throw tooLarge();
     }
+    JsonNode body;
     try {
-      return json.readTree(bytes);
+      body = json.readTree(bytes);
     } catch (JacksonException e) {
       throw ApiException.invalid("body", "is not valid JSON");
     }
+    var unsafe = InputChecks.check(body);
+    if (!unsafe.isEmpty()) {
+      throw ApiException.invalid(unsafe);
+    }
+    return body;
   }
 
   private static void requireJson(String contentType) {

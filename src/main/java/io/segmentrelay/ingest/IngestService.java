@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
@@ -34,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 class IngestService {
 
-  private static final int ATTEMPTS = 3;
+  private static final int ATTEMPTS = 8;
 
   private static final RowInserts.Into EVENTS =
       new RowInserts.Into("events", "app_id, event_id, accepted_at");
@@ -101,7 +102,19 @@ class IngestService {
         if (attempt == ATTEMPTS) {
           throw e;
         }
+        // Concurrent batches linking the same anonymous ids can collide again at once; a short
+        // random pause lets the other commit first, and the next attempt then sees its rows.
+        pause(attempt);
       }
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextInt(1, 5 * attempt + 2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while retrying an ingest transaction", e);
     }
   }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /** The ordered fault rules in force, each with how many uses it has left. Thread-safe. */
 final class FaultBook {
@@ -21,6 +22,11 @@ final class FaultBook {
   synchronized void clear() {
     active.clear();
     empty = true;
+  }
+
+  synchronized void removeIf(Predicate<FaultRule> which) {
+    active.removeIf(fault -> which.test(fault.rule()));
+    empty = active.isEmpty();
   }
 
   synchronized List<FaultRule> rules() {

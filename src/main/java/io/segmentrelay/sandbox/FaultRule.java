@@ -38,6 +38,10 @@ public record FaultRule(
     if (times < 0) {
       throw new IllegalArgumentException("times must not be negative (0 means forever)");
     }
+    // A header value holding CR or LF could split the response; HTTP servers refuse to send it.
+    if (retryAfter != null && retryAfter.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("retryAfter must not contain control characters");
+    }
     if (status == 0 && !drop && latencyMs == 0) {
       throw new IllegalArgumentException("a fault needs a status, drop or latencyMs");
     }

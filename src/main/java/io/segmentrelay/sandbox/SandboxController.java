@@ -4,7 +4,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import io.segmentrelay.auth.Caller;
+import io.segmentrelay.system.ApiException;
+import io.segmentrelay.system.FieldError;
+import java.util.List;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,21 +26,27 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Serves the sandbox inside the relay under {@code /sandbox}, so that {@code
  * http://localhost:8080/sandbox} can be used as a Segment endpoint. Bodies are read as raw bytes so
- * that malformed JSON is answered by the sandbox the way Segment answers it.
+ * that malformed JSON is answered by the sandbox the way Segment answers it. The Segment paths are
+ * open, like Segment's; the rest is scoped to the signed-in organization by {@link SandboxAdmin}.
  */
 @RestController
 @RequestMapping("/sandbox")
-@ConditionalOnProperty(name = "relay.sandbox.enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(SandboxEnabled.class)
 class SandboxController {
 
   private static final String DROP_UNSUPPORTED =
       "{\"success\":false,\"message\":\"this servlet container cannot drop connections; use the"
           + " standalone sandbox\"}";
 
+  private static final int MAX_MANAGEMENT_BYTES = 64 * 1024;
+
   private final SandboxEndpoints endpoints;
+
+  private final SandboxAdmin admin;
 
   SandboxController(SandboxReceiver receiver) {
     this.endpoints = new SandboxEndpoints(receiver);
+    this.admin = new SandboxAdmin(receiver);
   }
 
   @PostMapping({"/v1/{kind}", "/v1/{kind}/", "/{kind:b}", "/{kind:b}/"})
@@ -61,35 +73,84 @@ class SandboxController {
   }
 
   @GetMapping("/events")
-  ResponseEntity<String> events(@RequestParam(required = false) String writeKey) {
-    return entity(endpoints.events(writeKey));
+  ResponseEntity<String> events(
+      @AuthenticationPrincipal Caller caller, @RequestParam(required = false) String writeKey) {
+    return json(admin.events(organization(caller), writeKey));
   }
 
   @DeleteMapping("/events")
-  ResponseEntity<String> reset() {
-    return entity(endpoints.reset());
+  ResponseEntity<String> reset(@AuthenticationPrincipal Caller caller) {
+    return json(admin.reset(organization(caller)));
   }
 
   @GetMapping("/stats")
-  ResponseEntity<String> stats() {
-    return entity(endpoints.stats());
+  ResponseEntity<String> stats(@AuthenticationPrincipal Caller caller) {
+    return json(admin.stats(organization(caller)));
   }
 
   @PostMapping("/write-keys")
-  ResponseEntity<String> registerWriteKey(HttpServletRequest request) throws IOException {
-    byte[] body = body(request);
-    return entity((body == null) ? endpoints.tooLarge() : endpoints.registerWriteKey(body));
+  ResponseEntity<String> registerWriteKey(
+      @AuthenticationPrincipal Caller caller, HttpServletRequest request) throws IOException {
+    var organization = organization(caller);
+    return json(admin.register(organization, jsonBody(request)));
+  }
+
+  @DeleteMapping("/write-keys/{writeKey}")
+  ResponseEntity<String> removeWriteKey(
+      @AuthenticationPrincipal Caller caller, @PathVariable String writeKey) {
+    return json(admin.remove(organization(caller), writeKey));
   }
 
   @PostMapping("/faults")
-  ResponseEntity<String> addFault(HttpServletRequest request) throws IOException {
-    byte[] body = body(request);
-    return entity((body == null) ? endpoints.tooLarge() : endpoints.addFault(body));
+  ResponseEntity<String> addFault(
+      @AuthenticationPrincipal Caller caller, HttpServletRequest request) throws IOException {
+    var organization = organization(caller);
+    return json(admin.addFault(organization, jsonBody(request)));
   }
 
   @DeleteMapping("/faults")
-  ResponseEntity<String> clearFaults() {
-    return entity(endpoints.clearFaults());
+  ResponseEntity<String> clearFaults(@AuthenticationPrincipal Caller caller) {
+    return json(admin.clearFaults(organization(caller)));
+  }
+
+  /**
+   * Managing the sandbox takes an organization's admin (token or session); the security
+   * configuration sees to that, and this check keeps it so should the controller run without it.
+   */
+  private static String organization(Caller caller) {
+    if (caller instanceof Caller.Admin(String organizationId)) {
+      return organizationId;
+    }
+    throw new ApiException(HttpStatus.UNAUTHORIZED, "Sign in or send an admin token",
+        List.of(new FieldError("Authorization", "is missing or invalid")));
+  }
+
+  /**
+   * A management body: JSON only, so that no web page can post one from a visitor's browser
+   * without a CORS preflight (a form or {@code text/plain} post needs none).
+   */
+  private static byte[] jsonBody(HttpServletRequest request) throws IOException {
+    MediaType type = null;
+    try {
+      type = request.getContentType() == null ? null
+          : MediaType.parseMediaType(request.getContentType());
+    } catch (RuntimeException e) {
+      // reported as a wrong type below
+    }
+    if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+      throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json",
+          List.of(new FieldError("Content-Type", "must be application/json")));
+    }
+    byte[] body = request.getInputStream().readNBytes(MAX_MANAGEMENT_BYTES + 1);
+    if (body.length > MAX_MANAGEMENT_BYTES) {
+      throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "The body is over 64 KiB",
+          List.of(new FieldError("body", "must be at most 64 KiB")));
+    }
+    return body;
+  }
+
+  private static ResponseEntity<String> json(String body) {
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
   }
 
   /**

@@ -163,7 +163,7 @@ final class SandboxEndpoints {
         .put("faultedRequests", stats.faultedRequests());
   }
 
-  private ObjectNode faultNode(FaultRule rule) {
+  ObjectNode faultNode(FaultRule rule) {
     ObjectNode node = mapper.createObjectNode();
     if (rule.status() != 0) {
       node.put("status", rule.status());

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,11 +29,20 @@ public final class SandboxReceiver {
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
+  /** What all recordings together may hold by default: events, bodies and remembered ids. */
+  public static final long DEFAULT_MAX_RECORDED_BYTES = 64L * 1024 * 1024;
+
   private final Map<String, KeyRecording> recordings = new ConcurrentHashMap<>();
 
   private final FaultBook faults = new FaultBook();
 
   private final LongAdder totalEvents = new LongAdder();
+
+  private final AtomicLong sequence = new AtomicLong();
+
+  private final AtomicLong recordedBytes = new AtomicLong();
+
+  private final long maxRecordedBytes;
 
   private final RequestParser parser = new RequestParser(MAPPER);
 
@@ -48,8 +58,21 @@ public final class SandboxReceiver {
    * @param clock where receipt times come from
    */
   public SandboxReceiver(Collection<String> writeKeys, RecordMode mode, Clock clock) {
+    this(writeKeys, mode, clock, DEFAULT_MAX_RECORDED_BYTES);
+  }
+
+  /**
+   * @param maxRecordedBytes what all recordings together may hold; beyond it the oldest recorded
+   *     items of any key are dropped first (counters are kept)
+   */
+  public SandboxReceiver(
+      Collection<String> writeKeys, RecordMode mode, Clock clock, long maxRecordedBytes) {
+    if (maxRecordedBytes < 0) {
+      throw new IllegalArgumentException("maxRecordedBytes must not be negative");
+    }
     this.mode = Objects.requireNonNull(mode, "mode");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.maxRecordedBytes = maxRecordedBytes;
     writeKeys.forEach(this::registerWriteKey);
   }
 
@@ -107,6 +130,7 @@ public final class SandboxReceiver {
     }
     recording.record(request.events(), body, clock.instant());
     totalEvents.add(request.events().size());
+    enforceBudget();
     return SandboxResponse.json(200, "{\"success\":true}");
   }
 
@@ -114,6 +138,7 @@ public final class SandboxReceiver {
     KeyRecording recording = (writeKey == null) ? null : recordings.get(writeKey);
     if (recording != null) {
       recording.countFault(body);
+      enforceBudget();
     }
     if (fault.drop()) {
       return SandboxResponse.dropped().withLatency(fault.latency());
@@ -132,6 +157,38 @@ public final class SandboxReceiver {
     return SandboxResponse.json(status, MAPPER.writeValueAsString(body));
   }
 
+  /**
+   * Drops the oldest recorded items of the whole sandbox until it holds no more than its budget.
+   * One thread at a time: each step locks one recording only, after finding the oldest.
+   */
+  private void enforceBudget() {
+    if (recordedBytes.get() <= maxRecordedBytes) {
+      return;
+    }
+    synchronized (recordedBytes) {
+      while (recordedBytes.get() > maxRecordedBytes) {
+        KeyRecording oldest = null;
+        long oldestSeq = Long.MAX_VALUE;
+        for (KeyRecording recording : recordings.values()) {
+          long seq = recording.oldestSeq();
+          if (seq < oldestSeq) {
+            oldest = recording;
+            oldestSeq = seq;
+          }
+        }
+        if (oldest == null) {
+          return;
+        }
+        oldest.dropOldest();
+      }
+    }
+  }
+
+  /** The bytes all recordings hold together (an estimate for events; exact for bodies). */
+  public long recordedBytes() {
+    return recordedBytes.get();
+  }
+
   /** Adds a fault rule after the ones already in force. */
   public void addFault(FaultRule rule) {
     faults.add(Objects.requireNonNull(rule, "rule"));
@@ -140,6 +197,11 @@ public final class SandboxReceiver {
   /** Removes every fault rule. */
   public void clearFaults() {
     faults.clear();
+  }
+
+  /** Removes the fault rules that apply only to one of {@code writeKeys}. */
+  public void clearFaults(Set<String> writeKeys) {
+    faults.removeIf(rule -> rule.writeKey() != null && writeKeys.contains(rule.writeKey()));
   }
 
   /** The fault rules in force, in the order they are tried (with their original {@code times}). */
@@ -152,7 +214,22 @@ public final class SandboxReceiver {
     if (writeKey == null || writeKey.isBlank()) {
       throw new IllegalArgumentException("writeKey must not be blank");
     }
-    recordings.computeIfAbsent(writeKey, key -> new KeyRecording(mode));
+    recordings.computeIfAbsent(
+        writeKey, key -> new KeyRecording(mode, sequence, recordedBytes));
+  }
+
+  /**
+   * Forgets {@code writeKey}: its recordings and the fault rules for it go, and requests for it are
+   * answered 401 from now on. Returns whether it was known.
+   */
+  public boolean removeWriteKey(String writeKey) {
+    KeyRecording recording = (writeKey == null) ? null : recordings.remove(writeKey);
+    if (recording == null) {
+      return false;
+    }
+    recording.clear();
+    clearFaults(Set.of(writeKey));
+    return true;
   }
 
   /** The known write keys, sorted. */
@@ -204,6 +281,14 @@ public final class SandboxReceiver {
   public void reset() {
     recordings.values().forEach(KeyRecording::clear);
     totalEvents.reset();
+  }
+
+  /** Forgets what was recorded for {@code writeKey}; keeps the key and its faults. */
+  public void reset(String writeKey) {
+    KeyRecording recording = recordings.get(writeKey);
+    if (recording != null) {
+      recording.clear();
+    }
   }
 
   /** How much this receiver keeps of what it accepts. */

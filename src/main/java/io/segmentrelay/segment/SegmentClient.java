@@ -1,13 +1,11 @@
 package io.segmentrelay.segment;
 
 import io.segmentrelay.system.RelayProperties;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,7 +13,10 @@ import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.ZonedDateTime;
 import java.util.Base64;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,6 +28,9 @@ import org.springframework.stereotype.Component;
 public class SegmentClient {
 
   private static final int MAX_BODY_SNIPPET = 1024;
+
+  /** The most of a response body that is read; the rest is discarded unread. */
+  static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
   private final HttpClient http;
   private final Duration requestTimeout;
@@ -63,26 +67,40 @@ public class SegmentClient {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     long start = System.nanoTime();
+    var sending = http.sendAsync(request, info -> new LimitedBody(MAX_RESPONSE_BYTES));
     try {
-      var response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      // The body, too, must arrive within the timeout: a server may drip it out slowly.
+      var response = sending.get(requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
       return new SegmentResponse(
           response.statusCode(),
           snippet(response.body()),
           retryAfter(response.headers().firstValue("Retry-After").orElse(null)),
           null,
           millisSince(start));
+    } catch (TimeoutException e) {
+      sending.cancel(true);
+      return failure("No response within " + requestTimeout.toMillis() + " ms", start);
+    } catch (ExecutionException e) {
+      return failure(e.getCause() == null ? e : e.getCause(), start);
+    } catch (InterruptedException e) {
+      sending.cancel(true);
+      Thread.currentThread().interrupt();
+      return failure("Interrupted while sending (relay shutting down)", start);
+    }
+  }
+
+  private SegmentResponse failure(Throwable cause, long start) {
+    try {
+      throw cause;
     } catch (HttpConnectTimeoutException e) {
       return failure("Connection timed out", start);
     } catch (HttpTimeoutException e) {
       return failure("No response within " + requestTimeout.toMillis() + " ms", start);
     } catch (ConnectException e) {
       return failure("Connection refused or unreachable", start);
-    } catch (IOException e) {
+    } catch (Throwable e) {
       return failure("Connection failed: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()), start);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return failure("Interrupted while sending (relay shutting down)", start);
     }
   }
 

@@ -4,8 +4,10 @@ import io.segmentrelay.system.RelayProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.segmentrelay.sandbox.SandboxReceiver;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -42,10 +44,16 @@ public class SegmentEndpoints {
 
   private final Environment environment;
 
+  @Autowired
   SegmentEndpoints(
       RelayProperties properties,
-      @Value("${relay.sandbox.enabled:true}") boolean sandboxEnabled,
+      ObjectProvider<SandboxReceiver> sandboxReceiver,
       Environment environment) {
+    // Offered exactly when the relay serves it (by default only on the embedded H2).
+    this(properties, sandboxReceiver.getIfAvailable() != null, environment);
+  }
+
+  SegmentEndpoints(RelayProperties properties, boolean sandboxEnabled, Environment environment) {
     this.sandboxEnabled = sandboxEnabled;
     this.environment = environment;
     var list = new ArrayList<>(SEGMENT);

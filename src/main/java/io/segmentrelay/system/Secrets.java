@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -61,9 +60,23 @@ public final class Secrets {
             : null;
     String operatorHash =
         properties.operatorToken() != null && !properties.operatorToken().isBlank()
-            ? Hashing.sha256(properties.operatorToken())
+            ? Hashing.sha256(strongOperatorToken(properties.operatorToken()))
             : generatedOperatorTokenHash(properties.dataDir(), embedded);
     return new Secrets(masterKey, previous, operatorHash);
+  }
+
+  /** The shortest operator token accepted. */
+  public static final int MIN_TOKEN_CHARS = 32;
+
+  private static String strongOperatorToken(String token) {
+    var trimmed = token.strip();
+    if (trimmed.length() < MIN_TOKEN_CHARS || trimmed.chars().distinct().count() < 8) {
+      throw new WeakSecretException("RELAY_OPERATOR_TOKEN",
+          "must be at least " + MIN_TOKEN_CHARS + " characters of a random value (it has "
+              + trimmed.length() + ")",
+          "export RELAY_OPERATOR_TOKEN=$(openssl rand -hex 32)");
+    }
+    return token;
   }
 
   private static byte[] decodeMasterKey(String base64, String variable) {
@@ -71,13 +84,30 @@ public final class Secrets {
     try {
       key = Base64.getDecoder().decode(base64.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(variable + " must be base64 of 32 bytes", e);
+      throw new WeakSecretException(variable, "must be base64 of 32 random bytes",
+          newKey(variable));
     }
-    if (key.length != 32) {
-      throw new IllegalStateException(
-          variable + " must be base64 of 32 bytes, got " + key.length + " bytes");
+    // 256 bits, and not a constant filler such as all zeros.
+    if (key.length != 32 || distinctBytes(key) < 8) {
+      throw new WeakSecretException(variable,
+          "must be base64 of 32 random bytes (256 bits), got " + key.length + " bytes"
+              + (key.length == 32 ? " of too few distinct values" : ""),
+          newKey(variable));
     }
     return key;
+  }
+
+  private static String newKey(String variable) {
+    return variable.startsWith("RELAY_") ? "export " + variable + "=$(openssl rand -base64 32)"
+        : "openssl rand -base64 32 > " + variable;
+  }
+
+  private static long distinctBytes(byte[] key) {
+    var seen = new java.util.BitSet(256);
+    for (byte b : key) {
+      seen.set(b & 0xff);
+    }
+    return seen.cardinality();
   }
 
   private static byte[] generatedMasterKey(Path dataDir, boolean embedded) {
@@ -139,12 +169,7 @@ public final class Secrets {
   }
 
   private static void writeOwnerOnly(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
-    }
+    DataDir.createOwnerOnly(file.getParent());
+    DataDir.writeNewOwnerOnly(file, content.getBytes(StandardCharsets.UTF_8));
   }
 }

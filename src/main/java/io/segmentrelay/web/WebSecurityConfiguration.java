@@ -6,15 +6,19 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import io.segmentrelay.auth.TokenThrottle;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
  * The web UI's way in: an admin signs in once with the organization's admin token and then uses a
  * session cookie, which ends when that token is revoked. Unlike the bearer-token APIs, forms here
  * are CSRF-protected. This chain comes after the API and open chains and takes every request they
- * leave.
+ * leave. Wrong tokens count towards the same per-address limit as the API's.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSecurityConfiguration {
@@ -24,10 +28,17 @@ class WebSecurityConfiguration {
           + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
   @Bean
-  @Order(3)
-  SecurityFilterChain webSecurity(HttpSecurity http, TenantStore tenants) throws Exception {
+  @Order(10)
+  SecurityFilterChain webSecurity(HttpSecurity http, TenantStore tenants, TokenThrottle throttle)
+      throws Exception {
+    var signInPage = new LoginUrlAuthenticationEntryPoint("/login");
+    // Relative, so that no Host header a client sends ends up in a Location.
+    signInPage.setFavorRelativeUris(true);
+    var failure = new SimpleUrlAuthenticationFailureHandler("/login?error");
     http.authenticationManager(new ProviderManager(new AdminTokenAuthentication(tenants)))
         .addFilterBefore(new RevokedSessionFilter(tenants), AuthorizationFilter.class)
+        .addFilterBefore(new SignInThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class)
+        .exceptionHandling(e -> e.authenticationEntryPoint(signInPage))
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers("/login", "/css/**", "/js/**", "/favicon.svg")
@@ -40,7 +51,11 @@ class WebSecurityConfiguration {
                     .usernameParameter("organization")
                     .passwordParameter("token")
                     .defaultSuccessUrl("/integrations")
-                    .failureUrl("/login?error"))
+                    .failureHandler(
+                        (request, response, e) -> {
+                          throttle.failed(request.getRemoteAddr());
+                          failure.onAuthenticationFailure(request, response, e);
+                        }))
         .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
         .headers(
             headers ->

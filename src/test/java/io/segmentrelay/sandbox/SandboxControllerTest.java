@@ -57,7 +57,7 @@ class SandboxControllerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("{\"success\":true}");
-    assertThat(http.get("/events?writeKey=web-key").body()).contains("\"messageId\":\"m1\"");
+    assertThat(receiver.events("web-key").toString()).contains("\"messageId\":\"m1\"");
     assertThat(receiver.writeKeys()).contains("second-key", "web-key");
   }
 
@@ -85,8 +85,8 @@ class SandboxControllerTest {
   }
 
   @Test
-  void sends_retry_after_with_a_429_fault_added_over_http() {
-    http.post("/faults", null, "{\"status\":429,\"retryAfter\":\"7\"}");
+  void sends_retry_after_with_a_429_fault() {
+    receiver.addFault(FaultRule.status(429).withRetryAfter("7"));
 
     var response = http.post("/v1/batch", "web-key", batch(track("m1")));
 
@@ -104,21 +104,29 @@ class SandboxControllerTest {
   }
 
   @Test
-  void registers_write_keys_and_resets_recordings_over_http() {
-    assertThat(http.post("/write-keys", null, "{\"writeKey\":\"added-key\"}").statusCode())
-        .isEqualTo(200);
-    assertThat(http.post("/v1/batch", "added-key", batch(track("m1"))).statusCode()).isEqualTo(200);
-
-    assertThat(http.delete("/events").statusCode()).isEqualTo(200);
-    assertThat(receiver.totalEvents()).isZero();
-  }
-
-  @Test
   void is_left_out_when_disabled() {
     new ApplicationContextRunner()
         .withUserConfiguration(SandboxConfiguration.class, ClockConfig.class)
         .withPropertyValues("relay.sandbox.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(SandboxReceiver.class));
+  }
+
+  @Test
+  void is_off_by_default_on_postgresql_and_on_when_asked_for() {
+    var runner = new ApplicationContextRunner()
+        .withUserConfiguration(SandboxConfiguration.class, ClockConfig.class)
+        .withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/relay");
+    runner.run(context -> assertThat(context).doesNotHaveBean(SandboxReceiver.class));
+    runner.withPropertyValues("relay.sandbox.enabled=true")
+        .run(context -> assertThat(context).hasSingleBean(SandboxReceiver.class));
+  }
+
+  @Test
+  void is_on_by_default_on_the_embedded_h2() {
+    new ApplicationContextRunner()
+        .withUserConfiguration(SandboxConfiguration.class, ClockConfig.class)
+        .withPropertyValues("spring.datasource.url=jdbc:h2:file:./data/relay;MODE=PostgreSQL")
+        .run(context -> assertThat(context).hasSingleBean(SandboxReceiver.class));
   }
 
   @Test

@@ -52,6 +52,15 @@ public final class Api {
     return send(builder.build());
   }
 
+  /** A JSON POST with {@code authorization} as the whole Authorization header (e.g. Basic …). */
+  public Response sendWithHeader(String path, String authorization, String body) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Authorization", authorization)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build());
+  }
+
   public static String json(Object body) {
     return body instanceof String s ? s : JSON.writeValueAsString(body);
   }

@@ -1,5 +1,6 @@
 package io.segmentrelay.support;
 
+import io.segmentrelay.auth.TokenThrottle;
 import io.segmentrelay.delivery.DispatcherHandle;
 import io.segmentrelay.sandbox.SandboxReceiver;
 import java.time.Instant;
@@ -28,13 +29,13 @@ import org.springframework.test.context.DynamicPropertySource;
       "relay.delivery.enabled=false",
       "relay.delivery.request-timeout=PT2S",
       "relay.master-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-      "relay.operator-token=test-operator-token",
+      "relay.operator-token=" + RelayTest.OPERATOR_TOKEN,
       "relay.sandbox.enabled=false"
     })
 @Import(TestClockConfiguration.class)
 public abstract class RelayTest {
 
-  public static final String OPERATOR_TOKEN = "test-operator-token";
+  public static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
   public static final Instant START = Instant.parse("2026-05-13T10:00:00Z");
 
   @LocalServerPort protected int port;
@@ -50,6 +51,7 @@ public abstract class RelayTest {
   }
 
   @Autowired private JdbcClient jdbc;
+  @Autowired private TokenThrottle throttle;
 
   /**
    * Each test starts at {@link #START} with an empty queue: what earlier tests left waiting is
@@ -60,6 +62,8 @@ public abstract class RelayTest {
     api = new Api(port);
     dispatcher = new DispatcherHandle(context);
     clock.set(START);
+    // Tests that send wrong tokens on purpose share the context; each test starts uncounted.
+    throttle.clear();
     jdbc.sql("UPDATE delivery_groups SET status = 'discarded', lease_owner = NULL"
             + " WHERE status IN ('pending', 'in_flight', 'held')")
         .update();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +39,10 @@ final class Relay implements AutoCloseable {
     int port = Http.freePort();
     var key = new byte[32];
     new SecureRandom().nextBytes(key);
-    var operatorToken = "bench-operator-" + Long.toHexString(System.nanoTime());
+    // The relay refuses operator tokens shorter than 32 characters.
+    var tokenBytes = new byte[24];
+    new SecureRandom().nextBytes(tokenBytes);
+    var operatorToken = "bench-operator-" + HexFormat.of().formatHex(tokenBytes);
     var env = new HashMap<String, String>();
     env.put("SERVER_PORT", Integer.toString(port));
     env.put("RELAY_DATA_DIR", dataDir.toString());
