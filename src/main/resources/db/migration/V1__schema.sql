@@ -88,7 +88,8 @@ CREATE TABLE profiles (
 -- holds their state (status, attempts, lease, retry time), so a claim, a lease renewal or an
 -- outcome updates one row instead of one per delivery. Deliveries whose outcomes part ways move
 -- to a group of their own. The attempt that delivered a group is kept in its row (success_*), so
--- a delivery that succeeds at once needs no attempt row.
+-- a delivery that succeeds at once needs no attempt row (writing one cost a fifth of the
+-- throughput).
 CREATE TABLE delivery_groups (
   id                  VARCHAR(40)  PRIMARY KEY,
   integration_id      VARCHAR(40)  NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
