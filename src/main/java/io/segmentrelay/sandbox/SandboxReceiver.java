@@ -17,8 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A local stand-in for Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/import}, {@code
- * /b} and the single-call paths such as {@code /v1/track}): validates requests like Segment, records what it accepts per write key and injects
- * faults on request. Plain Java and thread-safe; {@link SandboxServer} and the relay's {@code
+ * /b} and the single-call paths such as {@code /v1/track}): validates requests like Segment,
+ * records what it accepts per write key and injects faults on request. Slightly over 300 lines:
+ * accepting, recording and faults share one lock and are kept together. Plain Java and thread-safe; {@link SandboxServer} and the relay's {@code
  * /sandbox} endpoints put HTTP around it.
  *
  * <p>Unlike Segment, which answers 200 to any write key, the sandbox knows its write keys and
