@@ -173,7 +173,7 @@ public class IdentityService {
 
     void save() {
       var now = clock.instant();
-      store.link(organizationId, List.copyOf(newLinks.entrySet()), now);
+      store.link(organizationId, List.copyOf(newLinks.entrySet()));
       var changed = new LinkedHashMap<String, String>();
       changedProfiles.forEach(key -> changed.put(key, json.writeValueAsString(profiles.get(key))));
       store.saveTraits(organizationId, changed, storedProfiles, now);

@@ -61,7 +61,7 @@ class IdentityStore {
   }
 
   /** Links (or re-links) anonymous ids to users, in order: the last link is a user's latest. */
-  void link(String organizationId, List<Map.Entry<String, String>> anonymousToUser, Instant now) {
+  void link(String organizationId, List<Map.Entry<String, String>> anonymousToUser) {
     if (anonymousToUser.isEmpty()) {
       return;
     }
